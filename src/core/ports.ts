@@ -1,0 +1,77 @@
+/**
+ * The interfaces the core owns. Adapters (Redis, Slack, Teams) implement them; the core
+ * never imports an adapter.
+ */
+import type {
+  CheckinAnswer,
+  NetworkDefinition,
+  NetworkEvent,
+  Person,
+  ReflectionNote,
+  StatusReport,
+  SteeringMeeting,
+  TaskCompletion,
+} from './model.ts';
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  programme?: string;
+  municipalities: number;
+  people: number;
+  gatherings: number;
+  importedAt: string;
+  /** Increases by one with every import that changed something. */
+  version: number;
+}
+
+export interface ImportResult {
+  network: string;
+  /** True when the network did not exist before. */
+  created: boolean;
+  /** False when the file was identical to what was stored (nothing written). */
+  changed: boolean;
+  version: number;
+  peopleAdded: string[];
+  /** People no longer in the file: they lose their roles, their history stays. */
+  peopleRemoved: string[];
+  /** Gatherings whose start or end moved, with the old and new local start. */
+  gatheringsMoved: { id: string; from: string; to: string }[];
+}
+
+export interface ImportProgress {
+  (done: number, total: number): void;
+}
+
+export interface NetworkStore {
+  /**
+   * Stores a validated network definition. Atomic (all or nothing) and idempotent: importing
+   * the same definition twice changes nothing; importing an edited one updates the network.
+   * Concurrent imports of the same network leave one of them, whole.
+   */
+  importNetwork(
+    def: NetworkDefinition,
+    opts?: { actor?: string; now?: Date; onProgress?: ImportProgress },
+  ): Promise<ImportResult>;
+  listNetworks(): Promise<NetworkSummary[]>;
+  getNetwork(id: string): Promise<NetworkDefinition | undefined>;
+  getSummary(id: string): Promise<NetworkSummary | undefined>;
+  /** Everyone ever in the network, including people removed from the file. */
+  getPeople(networkId: string): Promise<Person[]>;
+  getPerson(networkId: string, email: string): Promise<Person | undefined>;
+
+  recordTaskCompletion(c: TaskCompletion): Promise<void>;
+  listTaskCompletions(networkId: string, gatheringId: string): Promise<TaskCompletion[]>;
+  recordCheckin(a: CheckinAnswer): Promise<void>;
+  listCheckins(networkId: string, gatheringId: string): Promise<CheckinAnswer[]>;
+  recordStatus(s: StatusReport): Promise<void>;
+  /** Newest first. */
+  listStatus(networkId: string, municipality: string, limit?: number): Promise<StatusReport[]>;
+  recordReflection(n: ReflectionNote): Promise<void>;
+  listReflections(networkId: string, municipality: string): Promise<ReflectionNote[]>;
+  recordSteeringMeeting(m: SteeringMeeting): Promise<void>;
+  listSteeringMeetings(networkId: string, municipality: string): Promise<SteeringMeeting[]>;
+
+  /** The append-only event log of a network, oldest first. */
+  events(networkId: string, opts?: { after?: string; count?: number }): Promise<NetworkEvent[]>;
+}
