@@ -1,0 +1,120 @@
+/**
+ * Every Redis key name Samla uses is built here, and nowhere else.
+ *
+ * Layout (prefix "samla:" by default; `<id>` is the network id):
+ *
+ * | key                                   | type   | holds                                                    |
+ * |---------------------------------------|--------|----------------------------------------------------------|
+ * | `samla:{<id>}:def`                    | string | the network definition, canonical JSON                   |
+ * | `samla:{<id>}:meta`                   | hash   | name, programme, version, importedAt, digest, counts     |
+ * | `samla:{<id>}:people`                 | hash   | lower-case email → Person JSON (removed people stay)     |
+ * | `samla:{<id>}:events`                 | stream | the append-only event log (fields type, at, actor, data) |
+ * | `samla:{<id>}:tasks:<gathering>`      | hash   | `<task>\|<municipality>\|<email>` → TaskCompletion JSON   |
+ * | `samla:{<id>}:checkins:<gathering>`   | hash   | `<municipality>\|<email>` → CheckinAnswer JSON            |
+ * | `samla:{<id>}:status:<m>`             | zset   | status report id, scored by `at` (ms)                    |
+ * | `samla:{<id>}:status:<m>:byid`        | hash   | status report id → StatusReport JSON                     |
+ * | `samla:{<id>}:reflections:<m>[:byid]` | zset + hash | the same for reflection notes (scored by `at`)      |
+ * | `samla:{<id>}:steering:<m>[:byid]`    | zset + hash | the same for steering meetings (scored by `date`)   |
+ * | `samla:networks`                      | set    | index: ids of all imported networks                      |
+ * | `samla:person:<email>:networks`       | set    | index: ids of the networks a person belongs to           |
+ *
+ * All keys of one network carry the Cluster hash tag `{<id>}`, so they live in one slot and a
+ * MULTI or Lua script may touch any of them together.
+ *
+ * The two index sets live outside any network's slot. They are written *after* the atomic
+ * network write has succeeded, so a crash in between can leave them behind or stale: they are
+ * only an index. Readers must check the network itself (`listNetworks` skips ids whose `def`
+ * key is missing; a person's networks must be confirmed against that network's `people`).
+ */
+import { invalidInput } from '../../src/core/errors.ts';
+import { normaliseEmail } from '../../src/core/people.ts';
+
+/** The prefix used when none is configured. */
+export const DEFAULT_PREFIX = 'samla:';
+
+/** Key builders for one prefix. */
+export interface Keys {
+  readonly prefix: string;
+  /** The `{<id>}` hash tag shared by every key of the network. */
+  tag(networkId: string): string;
+  def(networkId: string): string;
+  meta(networkId: string): string;
+  people(networkId: string): string;
+  events(networkId: string): string;
+  tasks(networkId: string, gatheringId: string): string;
+  checkins(networkId: string, gatheringId: string): string;
+  status(networkId: string, municipality: string): string;
+  statusById(networkId: string, municipality: string): string;
+  reflections(networkId: string, municipality: string): string;
+  reflectionsById(networkId: string, municipality: string): string;
+  steering(networkId: string, municipality: string): string;
+  steeringById(networkId: string, municipality: string): string;
+  /** Global index of network ids (outside every network's slot). */
+  networks(): string;
+  /** Global index of the network ids one person belongs to (outside every network's slot). */
+  personNetworks(email: string): string;
+}
+
+/** Hash field of a task completion inside `tasks:<gathering>`. */
+export function taskField(task: string, municipality: string, email: string): string {
+  return `${task}|${municipality}|${normaliseEmail(email)}`;
+}
+
+/** Hash field of a check-in answer inside `checkins:<gathering>`. */
+export function checkinField(municipality: string, email: string): string {
+  return `${municipality}|${normaliseEmail(email)}`;
+}
+
+/**
+ * Throws INVALID_INPUT unless the network id can be used inside a hash tag: non-empty, no
+ * braces (a `}` would end the tag early and split the network over slots), no whitespace.
+ */
+export function assertNetworkId(networkId: string): void {
+  if (!/^[^{}\s]+$/.test(networkId)) {
+    throw invalidInput(`The network id "${networkId}" cannot be used: use letters, digits and "-", e.g. agder-helse-2027.`);
+  }
+}
+
+/** Throws INVALID_INPUT for an empty key part or one with whitespace or braces. */
+function assertPart(what: string, value: string): void {
+  if (!/^[^{}\s]+$/.test(value)) {
+    throw invalidInput(`The ${what} "${value}" cannot be used in a key: it must be non-empty, without spaces or braces.`);
+  }
+}
+
+/**
+ * Builds the key functions for a prefix (default "samla:"). The prefix must not contain braces,
+ * or the hash tag would be taken from the prefix instead of the network id.
+ */
+export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
+  if (/[{}]/.test(prefix)) throw invalidInput(`The Redis key prefix "${prefix}" must not contain braces.`);
+
+  const tag = (id: string): string => {
+    assertNetworkId(id);
+    return `{${id}}`;
+  };
+  const net = (id: string, ...parts: string[]): string => [`${prefix}${tag(id)}`, ...parts].join(':');
+  const part = (what: string, value: string): string => {
+    assertPart(what, value);
+    return value;
+  };
+
+  return {
+    prefix,
+    tag,
+    def: (id) => net(id, 'def'),
+    meta: (id) => net(id, 'meta'),
+    people: (id) => net(id, 'people'),
+    events: (id) => net(id, 'events'),
+    tasks: (id, g) => net(id, 'tasks', part('gathering id', g)),
+    checkins: (id, g) => net(id, 'checkins', part('gathering id', g)),
+    status: (id, m) => net(id, 'status', part('municipality', m)),
+    statusById: (id, m) => net(id, 'status', part('municipality', m), 'byid'),
+    reflections: (id, m) => net(id, 'reflections', part('municipality', m)),
+    reflectionsById: (id, m) => net(id, 'reflections', part('municipality', m), 'byid'),
+    steering: (id, m) => net(id, 'steering', part('municipality', m)),
+    steeringById: (id, m) => net(id, 'steering', part('municipality', m), 'byid'),
+    networks: () => `${prefix}networks`,
+    personNetworks: (email) => `${prefix}person:${normaliseEmail(email)}:networks`,
+  };
+}

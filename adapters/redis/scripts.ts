@@ -1,0 +1,55 @@
+/**
+ * Lua scripts of the Redis store. Each runs atomically on the server; every key it touches is
+ * passed in KEYS and carries the network's hash tag, so they also work on Redis Cluster.
+ */
+import type { Redis, Result, ClientContext } from 'ioredis';
+
+/**
+ * samlaRecord: writes one record of a network and appends its event, only if the network exists.
+ *
+ * KEYS[1]  def key     (string) the network definition; nothing is written when it is missing
+ * KEYS[2]  events key  (stream) the network's event log
+ * KEYS[3]  data key    (hash)   field → record JSON
+ * KEYS[4]  order key   (zset)   record id by time; only with mode "append"
+ * ARGV[1]  mode        "put": HSET the field, overwriting (answers are editable);
+ *                      "append": store once by id (HSETNX) and ZADD it to KEYS[4]
+ * ARGV[2]  field       hash field (the record id for "append")
+ * ARGV[3]  json        the record
+ * ARGV[4]  score       "append" only: sort score in ms since the epoch
+ * ARGV[5..] event      stream fields, as name value pairs (type, at, actor, data)
+ *
+ * Returns 0 when the network does not exist, 1 when written, 2 when an "append" record with
+ * this id was already stored (nothing written, no event).
+ */
+export const RECORD_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+if ARGV[1] == 'append' then
+  if redis.call('HSETNX', KEYS[3], ARGV[2], ARGV[3]) == 0 then
+    return 2
+  end
+  redis.call('ZADD', KEYS[4], ARGV[4], ARGV[2])
+else
+  redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+end
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
+return 1
+`;
+
+export const RECORD_WRITTEN = 1;
+export const RECORD_NO_NETWORK = 0;
+export const RECORD_DUPLICATE = 2;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    /** See RECORD_LUA. The first argument is the number of keys (3 for "put", 4 for "append"). */
+    samlaRecord(numKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
+  }
+}
+
+/** Registers the store's scripts on a connection (idempotent). */
+export function defineScripts(redis: Redis): void {
+  if (typeof (redis as { samlaRecord?: unknown }).samlaRecord === 'function') return;
+  redis.defineCommand('samlaRecord', { lua: RECORD_LUA });
+}

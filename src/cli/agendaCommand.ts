@@ -1,0 +1,101 @@
+/**
+ * `samla agenda <id> [--from] [--to]`: every prompt Samla will send, when, and to whom.
+ */
+import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { planAgenda, type AgendaItem } from '../core/agenda.ts';
+import { localToInstant } from '../core/calendar.ts';
+import { invalidInput } from '../core/errors.ts';
+import type { NetworkDefinition } from '../core/model.ts';
+import { line, printJson, type CliContext } from './io.ts';
+import { loadNetwork } from './networkCommands.ts';
+import { fmt } from './networkView.ts';
+
+const KIND_LABEL: Record<AgendaItem['kind'], string> = {
+  task: 'task',
+  task_reminder: 'task reminder',
+  checkin: 'check-in',
+  checkin_reminder: 'check-in reminder',
+  reflection: 'reflection',
+  status_nudge: 'status nudge',
+  digest: 'digest',
+};
+
+export function registerAgendaCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('agenda')
+    .description('every prompt Samla will send for a network, with its local time and recipients')
+    .argument('<id>', 'the network id')
+    .option('--from <date>', 'start of the window: 2027-01-31, 2027-01-31T09:00 (network time) or an ISO instant; default now')
+    .option('--to <date>', 'end of the window (exclusive); default the end of the network')
+    .option('--recipients', 'list every recipient instead of the first few')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, opts: { from?: string; to?: string; recipients?: boolean; json?: boolean }) => {
+      const store = await ctx.store();
+      const { def } = await loadNetwork(store, id);
+      const from = opts.from ? parseWhen(opts.from, '--from', def.timezone) : ctx.now();
+      const to = opts.to ? parseWhen(opts.to, '--to', def.timezone) : networkEnd(def);
+      if (to <= from) {
+        throw invalidInput(`--to (${to.toISOString()}) must be after --from (${from.toISOString()}).`);
+      }
+      const items = planAgenda(def, { from, to });
+      if (opts.json) {
+        return printJson(ctx.stdout, { network: def.id, timezone: def.timezone, from: from.toISOString(), to: to.toISOString(), items });
+      }
+      ctx.stdout.write(renderAgenda(def, items, from, to, Boolean(opts.recipients)));
+    });
+}
+
+/** The end of a network's agenda: 60 days after its last gathering ends (digests and follow-up). */
+export function networkEnd(def: NetworkDefinition): Date {
+  const ends = def.gatherings.map((g) => localToInstant(g.ends, def.timezone).getTime());
+  return new Date(Math.max(0, ...ends) + 60 * 24 * 3600 * 1000);
+}
+
+/** A date or date-time given on the command line: local to the network unless it has an offset. */
+export function parseWhen(text: string, flag: string, zone: string): Date {
+  const t = text.trim();
+  const hint = `${flag} "${text}" is not a date like 2027-01-31, a local time like 2027-01-31T09:00, or an instant like 2027-01-31T08:00Z`;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) {
+    const d = DateTime.fromISO(t, { zone });
+    if (!d.isValid) throw invalidInput(hint);
+    return d.toJSDate();
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(t)) {
+    const d = DateTime.fromISO(t, { zone });
+    if (!d.isValid) throw invalidInput(hint);
+    return localToInstant(t, zone);
+  }
+  const d = DateTime.fromISO(t, { setZone: true });
+  if (!d.isValid || !/(Z|[+-]\d{2}:?\d{2})$/.test(t)) throw invalidInput(hint);
+  return d.toJSDate();
+}
+
+function renderAgenda(def: NetworkDefinition, items: AgendaItem[], from: Date, to: Date, all: boolean): string {
+  const zone = def.timezone;
+  const day = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd HH:mm');
+  const out = [`Agenda for ${def.id}, ${day(from)} – ${day(to)} (${zone}): ${items.length} prompts`];
+  if (items.length === 0) out.push('  Nothing planned in this window.');
+  const gatherings = new Map(def.gatherings.map((g) => [g.id, g.title]));
+  for (const item of items) {
+    const when = DateTime.fromJSDate(item.at, { zone }).setLocale('en').toFormat('ccc yyyy-MM-dd HH:mm');
+    const context = [item.gathering ? gatherings.get(item.gathering) ?? item.gathering : '', item.title].filter(Boolean);
+    out.push(`${when}  ${KIND_LABEL[item.kind].padEnd(17)} ${[...new Set(context)].join(' · ')}`);
+    if (item.moved) {
+      const why = item.moved.holiday ? `${item.moved.reason}: ${item.moved.holiday}` : item.moved.reason.replace('_', ' ');
+      out.push(`${' '.repeat(40)}moved from ${fmt(DateTime.fromJSDate(item.planned, { zone }).toFormat("yyyy-MM-dd'T'HH:mm"))} (${why})`);
+    }
+    if (item.dueLocal) out.push(`${' '.repeat(40)}due ${fmt(item.dueLocal)}`);
+    out.push(`${' '.repeat(40)}${recipientsText(item, all)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function recipientsText(item: AgendaItem, all: boolean): string {
+  const names = item.recipients.map((r) => (r.municipality ? `${r.name} (${r.municipality})` : r.name));
+  const n = names.length;
+  const label = `${n} recipient${n === 1 ? '' : 's'}`;
+  if (n === 0) return 'no recipients: nobody in the file holds the roles this prompt is for';
+  if (all || n <= 6) return `${label}: ${names.join(', ')}`;
+  return `${label}: ${names.slice(0, 5).join(', ')} and ${n - 5} more (--recipients lists them all)`;
+}

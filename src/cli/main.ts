@@ -1,0 +1,97 @@
+/**
+ * The `samla` command line: the composition root for one-shot commands.
+ * Exit codes: 0 ok, 1 failure (e.g. Redis unreachable), 2 bad usage or bad input.
+ */
+import { Command, CommanderError } from 'commander';
+import type { Redis } from 'ioredis';
+import { RedisStore } from '../../adapters/redis/store.ts';
+import { readConfig, type Config } from '../app/config.ts';
+import { connectRedis } from '../app/redis.ts';
+import { isSamlaError } from '../core/errors.ts';
+import type { NetworkStore } from '../core/ports.ts';
+import { registerAgendaCommand } from './agendaCommand.ts';
+import { line, type CliContext, type Output } from './io.ts';
+import { registerNetworkCommands } from './networkCommands.ts';
+import { registerStartCommand } from './startCommand.ts';
+
+export interface MainDeps {
+  stdout?: Output;
+  stderr?: Output;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  now?: () => Date;
+}
+
+/** Runs one CLI invocation and returns its exit code. Never throws, never calls process.exit. */
+export async function main(args: string[], deps: MainDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const env = deps.env ?? process.env;
+  let redis: Redis | undefined;
+  let store: NetworkStore | undefined;
+  let config: Config | undefined;
+
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    env,
+    cwd: deps.cwd ?? process.cwd(),
+    now: deps.now ?? (() => new Date()),
+    config: () => (config ??= readConfig(env)),
+    store: async () => {
+      if (!store) {
+        const cfg = ctx.config();
+        redis = await connectRedis(cfg.redisUrl, { failFast: true });
+        store = new RedisStore(redis, { prefix: cfg.redisPrefix });
+      }
+      return store;
+    },
+  };
+
+  const program = new Command('samla')
+    .description('Samla: learning networks of Norwegian municipalities, in Slack and Teams.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => stdout.write(s),
+      writeErr: (s) => stderr.write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+  registerNetworkCommands(program, ctx);
+  registerAgendaCommand(program, ctx);
+  registerStartCommand(program, ctx);
+
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return 0;
+  } catch (err) {
+    return reportError(err, stderr);
+  } finally {
+    if (redis) await redis.quit().catch(() => redis?.disconnect());
+  }
+}
+
+/** The one place CLI errors become text and exit codes. */
+function reportError(err: unknown, stderr: Output): number {
+  if (err instanceof CommanderError) {
+    // Help and version are not failures; commander has already printed its message.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
+      return 0;
+    }
+    return 2;
+  }
+  if (isSamlaError(err)) {
+    line(stderr, `samla: ${err.message}`);
+    for (const d of err.details) line(stderr, `  ${d}`);
+    switch (err.code) {
+      case 'INVALID_INPUT':
+      case 'INVALID_CONFIG':
+      case 'NOT_FOUND':
+        return 2;
+      default:
+        return 1;
+    }
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  line(stderr, `samla: unexpected error: ${message}`);
+  return 1;
+}
