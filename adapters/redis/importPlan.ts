@@ -21,6 +21,7 @@ export interface StoredNetwork {
   where: { def: string; people: string };
 }
 
+/** The outcome of planImport: whether anything changed, and exactly what to write if so. */
 export interface ImportPlan {
   changed: boolean;
   created: boolean;
@@ -28,8 +29,9 @@ export interface ImportPlan {
   defJson: string;
   /** Chunks of [email, Person JSON] to HSET; only people whose record changed. */
   peopleWrites: [string, string][][];
-  /** Every person after the import (file people and kept, removed people). */
+  /** People in the file after the import (they belong to the network). */
   emailsActive: string[];
+  /** People kept with `removedAt` (no longer in the file). */
   emailsRemoved: string[];
   counts: { municipalities: number; people: number; gatherings: number };
   result: Pick<ImportResult, 'peopleAdded' | 'peopleRemoved' | 'gatheringsMoved'>;

@@ -37,6 +37,7 @@ redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5))
 return 1
 `;
 
+/** samlaRecord replies: written; the network does not exist; the id was already stored. */
 export const RECORD_WRITTEN = 1;
 export const RECORD_NO_NETWORK = 0;
 export const RECORD_DUPLICATE = 2;

@@ -2,7 +2,7 @@
  * The domain model of Samla, as plain data. Everything here is what the organiser's network
  * file describes (the definition) plus the records that accumulate while a network runs.
  *
- * The core imports no SDK, no Redis client and no `process.env`; adapters translate to and
+ * The core imports no SDK and no Redis client, and reads no environment; adapters translate to and
  * from these shapes.
  */
 

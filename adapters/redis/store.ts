@@ -1,0 +1,458 @@
+/**
+ * The Redis implementation of the core's NetworkStore. Key layout: see ./keys.ts.
+ *
+ * - An import is one optimistic transaction: WATCH the network's def, meta and people, read
+ *   them, compute the new state (./importPlan.ts), then MULTI/EXEC; retried when a concurrent
+ *   writer touched the watched keys. Each import runs on its own duplicated connection, since
+ *   WATCH belongs to a connection and any EXEC on it would silently drop the watch.
+ * - Every record is written together with its event by one Lua script (./scripts.ts) that
+ *   first checks that the network exists.
+ */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { SamlaError, invalidInput, notFound } from '../../src/core/errors.ts';
+import type {
+  CheckinAnswer,
+  NetworkDefinition,
+  NetworkEvent,
+  Person,
+  ReflectionNote,
+  StatusReport,
+  SteeringMeeting,
+  TaskCompletion,
+} from '../../src/core/model.ts';
+import { derivePeople, normaliseEmail } from '../../src/core/people.ts';
+import type { ImportProgress, ImportResult, NetworkStore, NetworkSummary } from '../../src/core/ports.ts';
+import { canonicalJson, decodeDefinition, decodeEvent, decodeObject, decodePerson, decodeSummary, encodeEventFields } from './codec.ts';
+import { type ImportPlan, type StoredNetwork, planImport } from './importPlan.ts';
+import { type Keys, assertNetworkId, checkinField, createKeys, taskField } from './keys.ts';
+import { RECORD_NO_NETWORK, defineScripts } from './scripts.ts';
+
+/** How often an import is retried when a concurrent writer wins, before it gives up. */
+const MAX_IMPORT_ATTEMPTS = 20;
+/** Index writes are sent in pipelines of this many commands. */
+const INDEX_BATCH = 5000;
+
+export interface RedisStoreOptions {
+  /** Key prefix, default "samla:". Must not contain braces. */
+  prefix?: string;
+  /** Quit the connection in `close()`. Default false: the caller owns the connection. */
+  quitOnClose?: boolean;
+}
+
+/** Event types this store appends to a network's log. */
+export const EVENT_TYPES = {
+  imported: 'network.imported',
+  task: 'task.answered',
+  checkin: 'checkin.answered',
+  status: 'status.reported',
+  reflection: 'reflection.written',
+  steering: 'steering.logged',
+} as const;
+
+/** What one record write needs: where it goes and the event that goes with it. */
+interface RecordWrite {
+  network: string;
+  dataKey: string;
+  /** Present for records stored once by id and listed in time order. */
+  order?: { key: string; score: number };
+  field: string;
+  json: string;
+  event: Omit<NetworkEvent, 'id'>;
+}
+
+/** NetworkStore on Redis (ioredis 6). Do not give it a connection with `keyPrefix` set. */
+export class RedisStore implements NetworkStore {
+  readonly keys: Keys;
+  private readonly redis: Redis;
+  private readonly quitOnClose: boolean;
+
+  /**
+   * @param redis the connection to use; `close()` leaves it open unless `opts.quitOnClose`.
+   * @param opts.prefix key prefix, default "samla:".
+   */
+  constructor(redis: Redis, opts: RedisStoreOptions = {}) {
+    this.redis = redis;
+    this.keys = createKeys(opts.prefix);
+    this.quitOnClose = opts.quitOnClose ?? false;
+    defineScripts(redis);
+  }
+
+  /** Opens a connection to `url` that the store owns and closes in `close()`. */
+  static connect(url: string, prefix?: string): RedisStore {
+    const redis = new Redis(url);
+    redis.on('error', () => {}); // failures surface as rejected commands
+    return new RedisStore(redis, { prefix, quitOnClose: true });
+  }
+
+  /** Quits the connection if the store owns it (`connect`, or `quitOnClose`). */
+  async close(): Promise<void> {
+    if (this.quitOnClose) await this.redis.quit();
+  }
+
+  /* ---------- import ---------- */
+
+  /**
+   * Stores a network definition atomically and idempotently (see NetworkStore). Throws
+   * CONFLICT when concurrent writers kept winning for MAX_IMPORT_ATTEMPTS rounds.
+   */
+  async importNetwork(
+    def: NetworkDefinition,
+    opts: { actor?: string; now?: Date; onProgress?: ImportProgress } = {},
+  ): Promise<ImportResult> {
+    assertNetworkId(def.id);
+    const filePeople = derivePeople(def);
+    const conn = this.redis.duplicate();
+    conn.on('error', () => {}); // failures surface as rejected commands
+    try {
+      for (let attempt = 1; attempt <= MAX_IMPORT_ATTEMPTS; attempt++) {
+        const outcome = await this.tryImport(conn, def, filePeople, opts);
+        if (outcome) {
+          await this.writeIndexes(def.id, outcome.plan, outcome.result.changed);
+          return outcome.result;
+        }
+        await sleep(5 + Math.random() * 20 * Math.min(attempt, 5));
+      }
+    } finally {
+      conn.disconnect();
+    }
+    throw new SamlaError(
+      'CONFLICT',
+      `The network "${def.id}" kept changing while it was being imported (${MAX_IMPORT_ATTEMPTS} attempts). Try the import again.`,
+    );
+  }
+
+  /** One WATCH / read / MULTI round. Returns undefined when a concurrent writer won. */
+  private async tryImport(
+    conn: Redis,
+    def: NetworkDefinition,
+    filePeople: Person[],
+    opts: { actor?: string; now?: Date; onProgress?: ImportProgress },
+  ): Promise<{ plan: ImportPlan; result: ImportResult } | undefined> {
+    const k = this.keys;
+    const id = def.id;
+    const now = opts.now ?? new Date();
+    await conn.watch(k.def(id), k.meta(id), k.people(id));
+    const [defJson, people, meta] = await Promise.all([conn.get(k.def(id)), conn.hgetall(k.people(id)), conn.hgetall(k.meta(id))]);
+    const stored: StoredNetwork = { defJson, people, meta, where: { def: k.def(id), people: k.people(id) } };
+    const plan = planImport(def, filePeople, stored, now, opts.onProgress);
+    const result: ImportResult = { network: id, created: plan.created, changed: plan.changed, version: plan.version, ...plan.result };
+    if (!plan.changed) {
+      await conn.unwatch();
+      return { plan, result };
+    }
+    const replies = await this.importTransaction(conn, def, plan, now, opts.actor).exec();
+    if (replies === null) return undefined;
+    const failed = replies.find(([err]) => err);
+    if (failed) throw new SamlaError('INTERNAL', `Redis refused the import of "${id}".`, { cause: failed[0] });
+    return { plan, result };
+  }
+
+  /** The MULTI that writes a changed network: def, changed people, meta and the event. */
+  private importTransaction(conn: Redis, def: NetworkDefinition, plan: ImportPlan, now: Date, actor?: string) {
+    const k = this.keys;
+    const id = def.id;
+    const tx = conn.multi();
+    tx.set(k.def(id), plan.defJson);
+    for (const chunk of plan.peopleWrites) tx.hset(k.people(id), ...chunk.flat());
+    tx.del(k.meta(id));
+    tx.hset(k.meta(id), metaFields(def, plan, now));
+    const event: Omit<NetworkEvent, 'id'> = {
+      type: EVENT_TYPES.imported,
+      at: now.toISOString(),
+      data: {
+        version: plan.version,
+        created: plan.created,
+        ...plan.counts,
+        peopleAdded: plan.result.peopleAdded.length,
+        peopleRemoved: plan.result.peopleRemoved.length,
+        gatheringsMoved: plan.result.gatheringsMoved,
+      },
+    };
+    if (actor) event.actor = actor;
+    tx.xadd(k.events(id), '*', ...encodeEventFields(event));
+    return tx;
+  }
+
+  /**
+   * Updates the global indexes after a successful import. They are outside the network's slot
+   * and not part of its transaction (see ./keys.ts). On an unchanged import they are only
+   * rewritten when the network is missing from the network index, which repairs an import that
+   * stopped between EXEC and this step (the network index is written last).
+   */
+  private async writeIndexes(id: string, plan: ImportPlan, changed: boolean): Promise<void> {
+    const k = this.keys;
+    if (!changed && (await this.redis.sismember(k.networks(), id)) === 1) return;
+    const commands: string[][] = [
+      ...plan.emailsActive.map((email) => ['sadd', k.personNetworks(email), id]),
+      ...plan.emailsRemoved.map((email) => ['srem', k.personNetworks(email), id]),
+      ['sadd', k.networks(), id],
+    ];
+    for (let i = 0; i < commands.length; i += INDEX_BATCH) {
+      const replies = await this.redis.pipeline(commands.slice(i, i + INDEX_BATCH)).exec();
+      const failed = replies?.find(([err]) => err);
+      if (failed) throw new SamlaError('INTERNAL', `Updating the network index of "${id}" failed.`, { cause: failed[0] });
+    }
+  }
+
+  /* ---------- reading networks and people ---------- */
+
+  /** Every imported network, by id; ids in the index whose definition is gone are skipped. */
+  async listNetworks(): Promise<NetworkSummary[]> {
+    const ids = (await this.redis.smembers(this.keys.networks())).sort();
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.exists(this.keys.def(id)).hgetall(this.keys.meta(id));
+    const replies = (await pipe.exec()) ?? [];
+    const out: NetworkSummary[] = [];
+    ids.forEach((id, i) => {
+      const [existsErr, exists] = replies[2 * i] ?? [];
+      const [metaErr, meta] = replies[2 * i + 1] ?? [];
+      if (existsErr || metaErr) throw new SamlaError('INTERNAL', `Reading network "${id}" failed.`, { cause: existsErr ?? metaErr });
+      if (exists !== 1) return;
+      const summary = decodeSummary(id, meta as Record<string, string>, this.keys.meta(id));
+      if (summary) out.push(summary);
+    });
+    return out;
+  }
+
+  /** The stored definition, or undefined when there is no such network. */
+  async getNetwork(id: string): Promise<NetworkDefinition | undefined> {
+    const json = await this.redis.get(this.keys.def(id));
+    return json === null ? undefined : decodeDefinition(json, this.keys.def(id));
+  }
+
+  /** Name, counts, version and import time, or undefined when there is no such network. */
+  async getSummary(id: string): Promise<NetworkSummary | undefined> {
+    return decodeSummary(id, await this.redis.hgetall(this.keys.meta(id)), this.keys.meta(id));
+  }
+
+  /** Everyone ever in the network (removed people have `removedAt`), sorted by email. */
+  async getPeople(networkId: string): Promise<Person[]> {
+    const key = this.keys.people(networkId);
+    const all = await this.redis.hgetall(key);
+    return Object.entries(all)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([email, json]) => decodePerson(json, `${key} ${email}`));
+  }
+
+  /** One person by email (case-insensitive), or undefined. */
+  async getPerson(networkId: string, email: string): Promise<Person | undefined> {
+    const key = this.keys.people(networkId);
+    const field = normaliseEmail(email);
+    const json = await this.redis.hget(key, field);
+    return json === null ? undefined : decodePerson(json, `${key} ${field}`);
+  }
+
+  /* ---------- records ---------- */
+
+  /** Stores (or overwrites: answers are editable) one person's answer to a task. */
+  async recordTaskCompletion(c: TaskCompletion): Promise<void> {
+    const record: TaskCompletion = { ...c, email: normaliseEmail(c.email) };
+    await this.writeRecord({
+      network: c.network,
+      dataKey: this.keys.tasks(c.network, c.gathering),
+      field: taskField(c.task, c.municipality, c.email),
+      json: canonicalJson(record),
+      event: recordEvent(EVENT_TYPES.task, record.at, record.email, {
+        gathering: c.gathering,
+        task: c.task,
+        municipality: c.municipality,
+        answer: c.answer,
+      }),
+    });
+  }
+
+  /** Task answers of one gathering, sorted by task, municipality and email. */
+  async listTaskCompletions(networkId: string, gatheringId: string): Promise<TaskCompletion[]> {
+    return this.readHash<TaskCompletion>(this.keys.tasks(networkId, gatheringId), TASK_FIELDS, 'task completion');
+  }
+
+  /** Stores (or overwrites) one person's check-in answers for a gathering. */
+  async recordCheckin(a: CheckinAnswer): Promise<void> {
+    const record: CheckinAnswer = { ...a, email: normaliseEmail(a.email) };
+    await this.writeRecord({
+      network: a.network,
+      dataKey: this.keys.checkins(a.network, a.gathering),
+      field: checkinField(a.municipality, a.email),
+      json: canonicalJson(record),
+      event: recordEvent(EVENT_TYPES.checkin, record.at, record.email, {
+        gathering: a.gathering,
+        municipality: a.municipality,
+      }),
+    });
+  }
+
+  /** Check-in answers of one gathering, sorted by municipality and email. */
+  async listCheckins(networkId: string, gatheringId: string): Promise<CheckinAnswer[]> {
+    return this.readHash<CheckinAnswer>(this.keys.checkins(networkId, gatheringId), CHECKIN_FIELDS, 'check-in');
+  }
+
+  /** Appends a status report; a second report with the same id is ignored. */
+  async recordStatus(s: StatusReport): Promise<void> {
+    const record: StatusReport = { ...s, email: normaliseEmail(s.email) };
+    await this.writeRecord({
+      network: s.network,
+      dataKey: this.keys.statusById(s.network, s.municipality),
+      order: { key: this.keys.status(s.network, s.municipality), score: timeScore(s.at) },
+      field: s.id,
+      json: canonicalJson(record),
+      event: recordEvent(EVENT_TYPES.status, record.at, record.email, {
+        id: s.id,
+        municipality: s.municipality,
+        ...(s.overall ? { overall: s.overall } : {}),
+      }),
+    });
+  }
+
+  /** Status reports of a municipality, newest first; at most `limit` when given. */
+  async listStatus(networkId: string, municipality: string, limit?: number): Promise<StatusReport[]> {
+    const k = this.keys;
+    if (limit !== undefined && limit <= 0) return [];
+    const ids = await this.redis.zrevrange(k.status(networkId, municipality), 0, limit === undefined ? -1 : limit - 1);
+    return this.readByIds<StatusReport>(k.statusById(networkId, municipality), ids, STATUS_FIELDS, 'status report');
+  }
+
+  /** Appends a reflection note; a second note with the same id is ignored. */
+  async recordReflection(n: ReflectionNote): Promise<void> {
+    const record: ReflectionNote = { ...n, email: normaliseEmail(n.email) };
+    await this.writeRecord({
+      network: n.network,
+      dataKey: this.keys.reflectionsById(n.network, n.municipality),
+      order: { key: this.keys.reflections(n.network, n.municipality), score: timeScore(n.at) },
+      field: n.id,
+      json: canonicalJson(record),
+      event: recordEvent(EVENT_TYPES.reflection, record.at, record.email, {
+        id: n.id,
+        municipality: n.municipality,
+        ...(n.gathering ? { gathering: n.gathering } : {}),
+        share: n.share,
+      }),
+    });
+  }
+
+  /** Reflection notes of a municipality, oldest first (by `at`). */
+  async listReflections(networkId: string, municipality: string): Promise<ReflectionNote[]> {
+    const k = this.keys;
+    const ids = await this.redis.zrange(k.reflections(networkId, municipality), 0, '-1');
+    return this.readByIds<ReflectionNote>(k.reflectionsById(networkId, municipality), ids, REFLECTION_FIELDS, 'reflection note');
+  }
+
+  /** Logs a steering-group meeting; a second log with the same id is ignored. */
+  async recordSteeringMeeting(m: SteeringMeeting): Promise<void> {
+    const record: SteeringMeeting = { ...m, loggedBy: normaliseEmail(m.loggedBy) };
+    await this.writeRecord({
+      network: m.network,
+      dataKey: this.keys.steeringById(m.network, m.municipality),
+      order: { key: this.keys.steering(m.network, m.municipality), score: timeScore(m.date, m.at) },
+      field: m.id,
+      json: canonicalJson(record),
+      event: recordEvent(EVENT_TYPES.steering, record.at, record.loggedBy, {
+        id: m.id,
+        municipality: m.municipality,
+        date: m.date,
+        attendees: m.attendees.length,
+      }),
+    });
+  }
+
+  /** Steering meetings of a municipality, oldest first (by meeting `date`). */
+  async listSteeringMeetings(networkId: string, municipality: string): Promise<SteeringMeeting[]> {
+    const k = this.keys;
+    const ids = await this.redis.zrange(k.steering(networkId, municipality), 0, '-1');
+    return this.readByIds<SteeringMeeting>(k.steeringById(networkId, municipality), ids, STEERING_FIELDS, 'steering meeting');
+  }
+
+  /* ---------- events ---------- */
+
+  /**
+   * The network's event log, oldest first: entries after the stream id `after` (exclusive),
+   * at most `count` of them.
+   */
+  async events(networkId: string, opts: { after?: string; count?: number } = {}): Promise<NetworkEvent[]> {
+    const key = this.keys.events(networkId);
+    if (opts.after !== undefined && !/^\d+(-\d+)?$/.test(opts.after)) {
+      throw invalidInput(`"${opts.after}" is not an event id; pass the id of an event read before, e.g. 1767225600000-0.`);
+    }
+    const start = opts.after ? `(${opts.after}` : '-';
+    const entries =
+      opts.count === undefined
+        ? await this.redis.xrange(key, start, '+')
+        : await this.redis.xrange(key, start, '+', 'COUNT', opts.count);
+    return entries.map(([id, fields]) => decodeEvent(id, fields, key));
+  }
+
+  /* ---------- helpers ---------- */
+
+  /** Runs the record script; NOT_FOUND when the network does not exist. */
+  private async writeRecord(w: RecordWrite): Promise<void> {
+    const k = this.keys;
+    const keys = [k.def(w.network), k.events(w.network), w.dataKey];
+    const args = w.order
+      ? [...keys, w.order.key, 'append', w.field, w.json, w.order.score]
+      : [...keys, 'put', w.field, w.json, 0];
+    const outcome = await this.redis.samlaRecord(w.order ? 4 : 3, ...args, ...encodeEventFields(w.event));
+    // RECORD_WRITTEN, or RECORD_DUPLICATE (same id again: stored once already, nothing to do).
+    if (outcome === RECORD_NO_NETWORK) {
+      throw notFound(`There is no network "${w.network}". Import its network file first (samla network import).`);
+    }
+  }
+
+  /** All values of a hash, decoded and sorted by field. */
+  private async readHash<T>(key: string, required: readonly string[], what: string): Promise<T[]> {
+    const all = await this.redis.hgetall(key);
+    return Object.keys(all)
+      .sort()
+      .map((field) => decodeObject<T>(all[field] as string, required, what, `${key} ${field}`));
+  }
+
+  /** The records with these ids from a by-id hash, in the order given (missing ones skipped). */
+  private async readByIds<T>(key: string, ids: string[], required: readonly string[], what: string): Promise<T[]> {
+    if (ids.length === 0) return [];
+    const values = await this.redis.hmget(key, ...ids);
+    const out: T[] = [];
+    values.forEach((json, i) => {
+      if (json !== null) out.push(decodeObject<T>(json, required, what, `${key} ${ids[i]}`));
+    });
+    return out;
+  }
+}
+
+const TASK_FIELDS = ['network', 'gathering', 'task', 'municipality', 'email', 'answer', 'at'] as const;
+const CHECKIN_FIELDS = ['network', 'gathering', 'municipality', 'email', 'at'] as const;
+const STATUS_FIELDS = ['id', 'network', 'municipality', 'email', 'at'] as const;
+const REFLECTION_FIELDS = ['id', 'network', 'municipality', 'email', 'at'] as const;
+const STEERING_FIELDS = ['id', 'network', 'municipality', 'date', 'at'] as const;
+
+function recordEvent(type: string, at: string, actor: string, data: Record<string, unknown>): Omit<NetworkEvent, 'id'> {
+  return { type, at, actor, data };
+}
+
+/** The `meta` hash fields after an import. */
+function metaFields(def: NetworkDefinition, plan: ImportPlan, now: Date): Record<string, string> {
+  const fields: Record<string, string> = {
+    name: def.name,
+    version: String(plan.version),
+    importedAt: now.toISOString(),
+    digest: createHash('sha256').update(plan.defJson).digest('hex'),
+    municipalities: String(plan.counts.municipalities),
+    people: String(plan.counts.people),
+    gatherings: String(plan.counts.gatherings),
+    peopleRemoved: String(plan.emailsRemoved.length),
+  };
+  if (def.programme) fields.programme = def.programme;
+  return fields;
+}
+
+/** Sort score (ms since the epoch) of the first parsable time; 0 when none parses. */
+function timeScore(...times: string[]): number {
+  for (const t of times) {
+    const ms = Date.parse(t);
+    if (Number.isFinite(ms)) return ms;
+  }
+  return 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
