@@ -15,8 +15,11 @@
  * | `samla:{<id>}:status:<m>:byid`        | hash   | status report id → StatusReport JSON                     |
  * | `samla:{<id>}:reflections:<m>[:byid]` | zset + hash | the same for reflection notes (scored by `at`)      |
  * | `samla:{<id>}:steering:<m>[:byid]`    | zset + hash | the same for steering meetings (scored by `date`)   |
+ * | `samla:{<id>}:steering-links`         | hash   | municipality → SteeringLink JSON (linked from a channel) |
  * | `samla:networks`                      | set    | index: ids of all imported networks                      |
  * | `samla:person:<email>:networks`       | set    | index: ids of the networks a person belongs to           |
+ * | `samla:identity:<platform>:user:<id>` | string | a platform user id → email (cache, global)               |
+ * | `samla:identity:<platform>:email:<e>` | string | email → platform user id (cache, global)                 |
  *
  * All keys of one network carry the Cluster hash tag `{<id>}`, so they live in one slot and a
  * MULTI or Lua script may touch any of them together.
@@ -49,6 +52,9 @@ export interface Keys {
   reflectionsById(networkId: string, municipality: string): string;
   steering(networkId: string, municipality: string): string;
   steeringById(networkId: string, municipality: string): string;
+  steeringLinks(networkId: string): string;
+  identityByUser(platform: string, userId: string): string;
+  identityByEmail(platform: string, email: string): string;
   /** Global index of network ids (outside every network's slot). */
   networks(): string;
   /** Global index of the network ids one person belongs to (outside every network's slot). */
@@ -114,6 +120,9 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     reflectionsById: (id, m) => net(id, 'reflections', part('municipality', m), 'byid'),
     steering: (id, m) => net(id, 'steering', part('municipality', m)),
     steeringById: (id, m) => net(id, 'steering', part('municipality', m), 'byid'),
+    steeringLinks: (id) => net(id, 'steering-links'),
+    identityByUser: (platform, userId) => `${prefix}identity:${part('platform', platform)}:user:${part('user id', userId)}`,
+    identityByEmail: (platform, email) => `${prefix}identity:${part('platform', platform)}:email:${normaliseEmail(email)}`,
     networks: () => `${prefix}networks`,
     personNetworks: (email) => `${prefix}person:${normaliseEmail(email)}:networks`,
   };

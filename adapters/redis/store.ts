@@ -16,13 +16,21 @@ import type {
   NetworkDefinition,
   NetworkEvent,
   Person,
+  Platform,
   ReflectionNote,
   StatusReport,
   SteeringMeeting,
   TaskCompletion,
 } from '../../src/core/model.ts';
 import { derivePeople, normaliseEmail } from '../../src/core/people.ts';
-import type { ImportProgress, ImportResult, NetworkStore, NetworkSummary } from '../../src/core/ports.ts';
+import type {
+  IdentityStore,
+  ImportProgress,
+  ImportResult,
+  NetworkStore,
+  NetworkSummary,
+  SteeringLink,
+} from '../../src/core/ports.ts';
 import { canonicalJson, decodeDefinition, decodeEvent, decodeObject, decodePerson, decodeSummary, encodeEventFields } from './codec.ts';
 import { type ImportPlan, type StoredNetwork, planImport } from './importPlan.ts';
 import { type Keys, assertNetworkId, checkinField, createKeys, taskField } from './keys.ts';
@@ -48,6 +56,7 @@ export const EVENT_TYPES = {
   status: 'status.reported',
   reflection: 'reflection.written',
   steering: 'steering.logged',
+  steeringLinked: 'steering.linked',
 } as const;
 
 /** What one record write needs: where it goes and the event that goes with it. */
@@ -363,6 +372,49 @@ export class RedisStore implements NetworkStore {
     return this.readByIds<SteeringMeeting>(k.steeringById(networkId, municipality), ids, STEERING_FIELDS, 'steering meeting');
   }
 
+  /* ---------- people across networks, steering links ---------- */
+
+  /** Networks in which the email is a current member or organiser (confirmed against each network). */
+  async networksOf(email: string): Promise<string[]> {
+    const field = normaliseEmail(email);
+    const ids = (await this.redis.smembers(this.keys.personNetworks(field))).sort();
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hget(this.keys.people(id), field);
+    const replies = (await pipe.exec()) ?? [];
+    return ids.filter((id, i) => {
+      const json = replies[i]?.[1];
+      if (typeof json !== 'string') return false;
+      const person = decodePerson(json, `${this.keys.people(id)} ${field}`);
+      return !person.removedAt && (person.organiser || person.memberships.length > 0);
+    });
+  }
+
+  /** Links a steering group to a channel, with an event; NOT_FOUND when the network does not exist. */
+  async linkSteeringChannel(link: SteeringLink): Promise<void> {
+    const record: SteeringLink = { ...link, linkedBy: normaliseEmail(link.linkedBy) };
+    await this.writeRecord({
+      network: link.network,
+      dataKey: this.keys.steeringLinks(link.network),
+      field: link.municipality,
+      json: canonicalJson(record),
+      event: recordEvent(EVENT_TYPES.steeringLinked, record.at, record.linkedBy, {
+        municipality: link.municipality,
+        platform: link.platform,
+        channel: link.channel,
+      }),
+    });
+  }
+
+  /** The steering channels linked from Slack or Teams, by municipality. */
+  async steeringLinks(networkId: string): Promise<Record<string, SteeringLink>> {
+    const key = this.keys.steeringLinks(networkId);
+    const all = await this.redis.hgetall(key);
+    return Object.fromEntries(
+      Object.entries(all).map(([m, json]) => [m, decodeObject<SteeringLink>(json, LINK_FIELDS, 'steering link', `${key} ${m}`)]),
+    );
+  }
+
   /* ---------- events ---------- */
 
   /**
@@ -418,6 +470,36 @@ export class RedisStore implements NetworkStore {
   }
 }
 
+/** Platform identities cached in Redis (see IdentityStore). Global keys, not per network. */
+export class RedisIdentityStore implements IdentityStore {
+  private readonly keys: Keys;
+  constructor(
+    private readonly redis: Redis,
+    opts: { prefix?: string } = {},
+  ) {
+    this.keys = createKeys(opts.prefix);
+  }
+
+  async emailOf(platform: Platform, userId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.identityByUser(platform, userId))) ?? undefined;
+  }
+
+  async userIdOf(platform: Platform, email: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.identityByEmail(platform, email))) ?? undefined;
+  }
+
+  /** Both directions in one MULTI. */
+  async remember(platform: Platform, userId: string, email: string): Promise<void> {
+    const e = normaliseEmail(email);
+    await this.redis
+      .multi()
+      .set(this.keys.identityByUser(platform, userId), e)
+      .set(this.keys.identityByEmail(platform, e), userId)
+      .exec();
+  }
+}
+
+const LINK_FIELDS = ['network', 'municipality', 'platform', 'channel', 'at'] as const;
 const TASK_FIELDS = ['network', 'gathering', 'task', 'municipality', 'email', 'answer', 'at'] as const;
 const CHECKIN_FIELDS = ['network', 'gathering', 'municipality', 'email', 'at'] as const;
 const STATUS_FIELDS = ['id', 'network', 'municipality', 'email', 'at'] as const;

@@ -108,7 +108,8 @@ const DEFAULT_REMINDER_FRACTION = 0.5;
  *   `status.every` counted from its last status (`facts.lastStatus`) or else from the end of the
  *   first gathering, while before the start of the last gathering.
  * - `digest`: at every `digest.cron` occurrence, to the organisers, from 28 days before the
- *   network's first gathering prompt until 28 days after its last gathering ends. Digests that
+ *   network's first gathering prompt (or its first gathering, if that is earlier) until 28 days
+ *   after its last gathering ends; independent of `facts` and the window. Digests that
  *   quiet time moves onto the same instant are sent once (the earliest planned one is kept).
  *
  * A network of 400 municipalities and 50,000 people plans a year in a few tens of milliseconds:

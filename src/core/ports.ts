@@ -7,6 +7,7 @@ import type {
   NetworkDefinition,
   NetworkEvent,
   Person,
+  Platform,
   ReflectionNote,
   StatusReport,
   SteeringMeeting,
@@ -37,6 +38,26 @@ export interface ImportResult {
   peopleRemoved: string[];
   /** Gatherings whose start or end moved, with the old and new local start. */
   gatheringsMoved: { id: string; from: string; to: string }[];
+}
+
+/** A steering group's channel, linked from the channel itself (overrides the file's). */
+export interface SteeringLink {
+  network: string;
+  municipality: string;
+  platform: Platform;
+  channel: string;
+  linkedBy: string;
+  at: string;
+}
+
+/**
+ * Who a platform user is: Slack user ids and Teams (AAD object) ids mapped to emails, cached
+ * so a button click does not need a platform API call.
+ */
+export interface IdentityStore {
+  emailOf(platform: Platform, userId: string): Promise<string | undefined>;
+  userIdOf(platform: Platform, email: string): Promise<string | undefined>;
+  remember(platform: Platform, userId: string, email: string): Promise<void>;
 }
 
 export interface ImportProgress {
@@ -71,6 +92,14 @@ export interface NetworkStore {
   listReflections(networkId: string, municipality: string): Promise<ReflectionNote[]>;
   recordSteeringMeeting(m: SteeringMeeting): Promise<void>;
   listSteeringMeetings(networkId: string, municipality: string): Promise<SteeringMeeting[]>;
+
+  /** Ids of the networks in which this email is a current member or organiser. */
+  networksOf(email: string): Promise<string[]>;
+
+  /** Links a municipality's steering group to a channel (Slack or Teams); replaces an earlier link. */
+  linkSteeringChannel(link: SteeringLink): Promise<void>;
+  /** The linked steering channels of a network, by municipality. */
+  steeringLinks(networkId: string): Promise<Record<string, SteeringLink>>;
 
   /** The append-only event log of a network, oldest first. */
   events(networkId: string, opts?: { after?: string; count?: number }): Promise<NetworkEvent[]>;
