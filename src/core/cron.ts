@@ -30,7 +30,7 @@ const ITEM = /^(?:\*|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/;
 export function cronProblem(expression: string): string | undefined {
   const parts = expression.trim().split(/\s+/).filter((p) => p !== '');
   if (parts.length !== FIELDS.length) {
-    return `has ${parts.length} field${parts.length === 1 ? '' : 's'}; write 5: minute hour day-of-month month day-of-week`;
+    return `it has ${parts.length} field${parts.length === 1 ? '' : 's'}, not 5 (minute hour day-of-month month day-of-week)`;
   }
   for (const [i, field] of FIELDS.entries()) {
     const problem = fieldProblem(parts[i] ?? '', field);

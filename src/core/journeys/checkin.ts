@@ -1,0 +1,140 @@
+/**
+ * The check-in before a gathering: the network's questions (coming? preparation done? what do
+ * you need?), answered with buttons or a form, stored and editable until the gathering starts.
+ */
+import type { ActionPayload, DraftBlock, FormDraft, FormErrors, FormValues, MessageDraft } from '../drafts.ts';
+import { formatWhen } from '../format.ts';
+import type { CheckinAnswer, CheckinQuestion, Gathering, Locale, NetworkDefinition } from '../model.ts';
+import { JourneyRefusal, findSeat, type JourneyContext, type Me } from './context.ts';
+import { gatheringStart } from './tasks.ts';
+
+export const ANSWER_MAX = 1000;
+
+/** Who is asked: everyone with a seat at the gathering or a task for it. */
+export function isAskedToCheckIn(def: NetworkDefinition, gathering: Gathering, roles: readonly string[]): boolean {
+  if (roles.includes('prosjektleder') || roles.includes('deltaker')) return true;
+  return gathering.tasks.some((t) => t.for.some((r) => roles.includes(r)));
+}
+
+/** The check-in message: each choice question with its options as buttons, text questions by form. */
+export function checkinMessage(
+  ctx: JourneyContext,
+  def: NetworkDefinition,
+  gathering: Gathering,
+  recipient: { municipality: string; locale: Locale },
+  answer?: CheckinAnswer,
+  reminder = false,
+): MessageDraft {
+  const locale = recipient.locale;
+  const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(locale, key, vars);
+  const date = formatWhen(gatheringStart(def, gathering), def.timezone, locale);
+  const intro = reminder
+    ? t('reminder.checkin', { gathering: gathering.title })
+    : t('checkin.intro', { gathering: gathering.title, date, location: gathering.location ?? '—' });
+  const base: ActionPayload = { a: '', n: def.id, g: gathering.id, m: recipient.municipality };
+  const blocks: DraftBlock[] = [{ type: 'text', text: intro }];
+  for (const q of def.checkin.questions) {
+    blocks.push({ type: 'header', text: q.text });
+    const given = answer?.answers[q.id];
+    if (q.kind === 'choice') {
+      blocks.push({
+        type: 'actions',
+        actions: (q.options ?? []).map((o) => ({
+          id: `checkin.answer.${q.id}.${o}`,
+          label: o,
+          payload: { ...base, a: 'checkin.answer', q: q.id, v: o },
+          selected: given === o,
+        })),
+      });
+    } else {
+      if (given) blocks.push({ type: 'context', text: given });
+      blocks.push({
+        type: 'actions',
+        actions: [{ id: `checkin.text.${q.id}`, label: t('checkin_more.answer_text'), payload: { ...base, a: 'checkin.text', q: q.id }, opensForm: true }],
+      });
+    }
+  }
+  if (answer) blocks.push({ type: 'context', text: t('checkin.saved') });
+  return { fallback: intro, blocks };
+}
+
+/** The check-in as one form (all questions; Teams shows it as a card, Slack for text answers). */
+export function checkinForm(ctx: JourneyContext, def: NetworkDefinition, gathering: Gathering, locale: Locale, municipality: string, answer?: CheckinAnswer, only?: string): FormDraft {
+  const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(locale, key, vars);
+  const questions = def.checkin.questions.filter((q) => !only || q.id === only);
+  return {
+    id: 'checkin',
+    title: t('checkin_more.form_title'),
+    submitLabel: t('checkin_more.submit'),
+    intro: t('checkin.intro', {
+      gathering: gathering.title,
+      date: formatWhen(gatheringStart(def, gathering), def.timezone, locale),
+      location: gathering.location ?? '—',
+    }),
+    payload: { a: 'checkin.submit', n: def.id, g: gathering.id, m: municipality, ...(only ? { q: only } : {}) },
+    fields: questions.map((q) =>
+      q.kind === 'choice'
+        ? {
+            kind: 'choice' as const,
+            id: q.id,
+            label: q.text,
+            options: (q.options ?? []).map((o) => ({ value: o, label: o })),
+            optional: true,
+            ...(answer?.answers[q.id] ? { initial: answer.answers[q.id] } : {}),
+          }
+        : {
+            kind: 'text' as const,
+            id: q.id,
+            label: q.text,
+            multiline: true,
+            optional: true,
+            maxLength: ANSWER_MAX,
+            ...(answer?.answers[q.id] ? { initial: answer.answers[q.id] } : {}),
+          },
+    ),
+  };
+}
+
+export type CheckinResult =
+  | { kind: 'saved'; answer: CheckinAnswer; message: MessageDraft }
+  | ({ kind: 'invalid' } & FormErrors);
+
+/**
+ * Records check-in answers (one from a button, or several from a form), merged with what the
+ * person answered before. Refused once the gathering has started, or for someone not asked.
+ */
+export async function answerCheckin(ctx: JourneyContext, me: Me, payload: ActionPayload, values: FormValues): Promise<CheckinResult> {
+  const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(me.locale, key, vars);
+  const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
+  const def = seat?.network;
+  const gathering = def?.gatherings.find((g) => g.id === payload.g);
+  if (!seat || !def || !gathering || !isAskedToCheckIn(def, gathering, seat.membership.roles)) {
+    throw new JourneyRefusal(t('checkin_more.not_yours', { gathering: gathering?.title ?? payload.g ?? '' }));
+  }
+  if (ctx.now() >= gatheringStart(def, gathering)) throw new JourneyRefusal(t('checkin.closed'));
+
+  const errors: Record<string, string> = {};
+  const given: Record<string, string> = {};
+  for (const [id, raw] of Object.entries(values)) {
+    const q: CheckinQuestion | undefined = def.checkin.questions.find((x) => x.id === id);
+    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    if (!q || value === undefined || value === '') continue;
+    if (q.kind === 'choice' && !(q.options ?? []).includes(value)) errors[id] = t('status_form.invalid_choice');
+    else if (value.length > ANSWER_MAX) errors[id] = t('status_form.too_long', { max: ANSWER_MAX });
+    else given[id] = value;
+  }
+  if (Object.keys(errors).length) return { kind: 'invalid', errors };
+  if (Object.keys(given).length === 0) return { kind: 'invalid', errors: { [def.checkin.questions[0]?.id ?? 'attending']: t('status_form.required') } };
+
+  const previous = (await ctx.store.listCheckins(def.id, gathering.id)).find((a) => a.municipality === seat.municipality.id && a.email === me.email);
+  const answer: CheckinAnswer = {
+    network: def.id,
+    gathering: gathering.id,
+    municipality: seat.municipality.id,
+    email: me.email,
+    answers: { ...(previous?.answers ?? {}), ...given },
+    at: ctx.now().toISOString(),
+  };
+  await ctx.store.recordCheckin(answer);
+  return { kind: 'saved', answer, message: checkinMessage(ctx, def, gathering, { municipality: seat.municipality.id, locale: me.locale }, answer) };
+}
