@@ -60,7 +60,7 @@ export function parseNetworkFile(text: string, fileName: string): NetworkDefinit
   const file = fileName.split(/[\\/]/).pop() || fileName;
   const read = readYaml(text);
   if (!read.ok) {
-    throw invalidInput(`${file} is not valid YAML; fix this line and try again.`, [
+    throw invalidInput(`${file} is not valid YAML; fix the line below and try again.`, [
       `${file}:${read.problem.line} YAML syntax: ${read.problem.message}`,
     ]);
   }
@@ -71,8 +71,8 @@ export function parseNetworkFile(text: string, fileName: string): NetworkDefinit
   const result = networkFileSchema(validZoneOf(data)).safeParse(data);
   if (!result.success) {
     const details = describeIssues(result.error.issues, read.source, file);
-    const count = details.length === 1 ? 'a problem' : `${details.length} problems`;
-    throw invalidInput(`${file} is not a valid network file: it has ${count}. Fix them and try again.`, details);
+    const what = details.length === 1 ? 'the problem' : `the ${details.length} problems`;
+    throw invalidInput(`${file} is not a valid network file; fix ${what} below and try again.`, details);
   }
   return toDefinition(result.data);
 }

@@ -2,6 +2,7 @@
  * The interfaces the core owns. Adapters (Redis, Slack, Teams) implement them; the core
  * never imports an adapter.
  */
+import type { MessageDraft } from './drafts.ts';
 import type {
   CheckinAnswer,
   NetworkDefinition,
@@ -103,4 +104,44 @@ export interface NetworkStore {
 
   /** The append-only event log of a network, oldest first. */
   events(networkId: string, opts?: { after?: string; count?: number }): Promise<NetworkEvent[]>;
+}
+
+/** Where a sent message landed, so it can be updated in place later. */
+export interface SentRef {
+  platform: Platform;
+  /** Slack: channel id (a DM channel for people); Teams: conversation id. */
+  conversation: string;
+  /** Slack: message ts; Teams: activity id. */
+  message: string;
+}
+
+/**
+ * A chat platform as the scheduler and the journeys see it. Slack and Teams adapters implement
+ * it; their failures are DeliveryErrors that say whether trying again can help.
+ */
+export interface ChatPlatform {
+  readonly platform: Platform;
+  /** A direct message to a person, found by email (or their cached platform id). */
+  sendToPerson(email: string, draft: MessageDraft): Promise<SentRef>;
+  /** A message to a channel (a steering group's). */
+  sendToChannel(channel: string, draft: MessageDraft): Promise<SentRef>;
+  /** Replaces a message sent before. */
+  update(ref: SentRef, draft: MessageDraft): Promise<void>;
+}
+
+/**
+ * A failed delivery. `permanent` failures (user not found, channel archived, bot not in the
+ * roster) are not retried; transient ones (429, 5xx, network) are, honouring `retryAfterMs`.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly code: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DeliveryError';
+  }
 }
