@@ -3,7 +3,7 @@
  * stored network back into the same format. The format is examples/network.yaml; the rules
  * are in networkFileSchema.ts.
  */
-import { Document, isCollection, isScalar, type Node } from 'yaml';
+import { Document, isCollection, isMap, isScalar } from 'yaml';
 import type { core } from 'zod';
 import { invalidInput } from './errors.ts';
 import type {
@@ -264,10 +264,8 @@ function styleLikeTheExample(doc: Document, def: NetworkDefinition): void {
   def.checkin.questions.forEach((_, i) => flow('checkin', 'questions', i));
   quoted('digest', 'cron');
   quoted('quiet', 'hours');
-  const root = doc.contents;
-  if (root && 'items' in root) {
-    for (const pair of root.items as { key: unknown }[]) {
-      const key = pair.key as Node;
+  if (isMap(doc.contents)) {
+    for (const { key } of doc.contents.items) {
       if (isScalar(key) && SPACED_SECTIONS.has(String(key.value))) key.spaceBefore = true;
     }
   }

@@ -19,7 +19,7 @@ import { normaliseEmail } from './people.ts';
 /* ---------- messages ---------- */
 
 /** How a value from the file reads in a message: "-5x", the number 4204, true, a list, a map. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return String(value);
@@ -52,20 +52,33 @@ function fail(ctx: z.RefinementCtx, message: string): never {
 
 /* ---------- building blocks ---------- */
 
+/**
+ * A value that must also pass `problem` (which says what is wrong, or returns undefined).
+ * Written as a transform on purpose: its problem stops the rules of the enclosing object (ends
+ * after starts, send before due), which an ordinary zod check would run on the bad value, yet
+ * it does not stop the duplicate checks of the lists around it, which `abort: true` would.
+ */
+function validated<T extends z.ZodType>(schema: T, problem: (value: z.output<T>) => string | undefined) {
+  return schema.transform((value, ctx) => {
+    const message = problem(value);
+    return message === undefined ? value : fail(ctx, message);
+  });
+}
+
 /** A non-empty text, trimmed. */
 function text(what: string) {
-  return z
-    .string({ error: (iss) => wrongKind(what, iss.input, { hint: quoteHint(iss.input) }) })
-    .trim()
-    .min(1, { error: `is empty; write ${what}` });
+  return validated(
+    z.string({ error: (iss) => wrongKind(what, iss.input, { hint: quoteHint(iss.input) }) }).trim(),
+    (s) => (s === '' ? `is empty; write ${what}` : undefined),
+  );
 }
 
 /** A text that must match `pattern`; `problem` explains a mismatch, given the value as quoted. */
 function matching(what: string, pattern: RegExp, problem: (quoted: string) => string) {
-  return z
-    .string({ error: (iss) => wrongKind(what, iss.input, { hint: quoteHint(iss.input) }) })
-    .trim()
-    .regex(pattern, { error: (iss) => problem(describeValue(iss.input)) });
+  return validated(
+    z.string({ error: (iss) => wrongKind(what, iss.input, { hint: quoteHint(iss.input) }) }).trim(),
+    (s) => (pattern.test(s) ? undefined : problem(describeValue(s))),
+  );
 }
 
 /** One of a fixed set of words; the message names them all. */
@@ -218,12 +231,11 @@ function localId(example: string) {
   );
 }
 
-const kommunenummer = z
-  .string({ error: (iss) => kommunenummerTypeProblem(iss.input) })
-  .trim()
-  .regex(KOMMUNENUMMER, {
-    error: (iss) => `${describeValue(iss.input)} is not a kommunenummer; write the municipality's four digits in quotes, like "4204"`,
-  });
+const kommunenummer = validated(z.string({ error: (iss) => kommunenummerTypeProblem(iss.input) }).trim(), (s) =>
+  KOMMUNENUMMER.test(s)
+    ? undefined
+    : `${describeValue(s)} is not a kommunenummer; write the municipality's four digits in quotes, like "4204"`,
+);
 
 function kommunenummerTypeProblem(input: unknown): string {
   if (typeof input === 'number' && Number.isInteger(input) && input >= 0 && input <= 9999) {
@@ -239,12 +251,9 @@ const email = matching(
   (v) => `${v} is not a valid email address; write it like ola.hansen@kristiansand.kommune.no`,
 );
 
-const timezone = z
-  .string({ error: (iss) => wrongKind('a time zone like Europe/Oslo', iss.input) })
-  .trim()
-  .refine((zone) => IANAZone.isValidZone(zone), {
-    error: (iss) => `${describeValue(iss.input)} is not a known time zone; use an IANA name like Europe/Oslo`,
-  });
+const timezone = validated(z.string({ error: (iss) => wrongKind('a time zone like Europe/Oslo', iss.input) }).trim(), (zone) =>
+  IANAZone.isValidZone(zone) ? undefined : `${describeValue(zone)} is not a known time zone; use an IANA name like Europe/Oslo`,
+);
 
 const locale = oneOf(LOCALES, 'locale', () => ' (nb bokmål, nn nynorsk, en English)');
 const platform = oneOf(PLATFORMS, 'platform');
@@ -254,25 +263,21 @@ const role = oneOf(MEMBER_ROLES, 'role', (input) =>
 );
 
 function roleList(what: string) {
-  const roles = listOf(what, role)
-    .min(1, { error: `is empty; list at least one role: ${MEMBER_ROLES.join(', ')}` })
-    .superRefine((list, ctx) => {
-      list.forEach((r, index) => {
-        if (list.indexOf(r) !== index) ctx.addIssue({ code: 'custom', path: [index], message: `${r} is listed twice` });
-      });
-    });
-  return roles;
+  return validated(listOf(what, role), (roles) => {
+    if (roles.length === 0) return `is empty; list at least one role: ${MEMBER_ROLES.join(', ')}`;
+    const twice = roles.find((r, index) => roles.indexOf(r) !== index);
+    return twice === undefined ? undefined : `${twice} is listed twice; list each role once`;
+  });
 }
 
 const flag = (what: string) =>
   z.boolean({ error: (iss) => wrongKind(`true or false (${what})`, iss.input) });
 
 /** A whole number of days, 0 or more. */
-const days = z
-  .number({ error: (iss) => wrongKind('a whole number of days', iss.input, { hint: unquoteHint(iss.input) }) })
-  .refine((n) => Number.isInteger(n) && n >= 0, {
-    error: (iss) => `${String(iss.input)} is not a whole number of days, 0 or more`,
-  });
+const days = validated(
+  z.number({ error: (iss) => wrongKind('a whole number of days', iss.input, { hint: unquoteHint(iss.input) }) }),
+  (n) => (Number.isInteger(n) && n >= 0 ? undefined : `${n} is not a whole number of days, 0 or more`),
+);
 
 /* ---------- durations ---------- */
 
@@ -325,7 +330,7 @@ const statusEveryRule: OffsetRule = (o) =>
  * What is wrong with a local date-time ("2027-02-10T09:00", seconds optional, no offset), or
  * undefined. With a `zone`, a wall time skipped by the spring-forward switch is wrong too.
  */
-export function localDateTimeProblem(local: string, zone: string | undefined): string | undefined {
+function localDateTimeProblem(local: string, zone: string | undefined): string | undefined {
   const match = LOCAL_DATE_TIME.exec(local);
   if (!match) {
     const withoutOffset = local.replace(TRAILING_OFFSET, '');
@@ -346,13 +351,10 @@ export function localDateTimeProblem(local: string, zone: string | undefined): s
 }
 
 function localDateTime(zone: string | undefined) {
-  return z
-    .string({ error: (iss) => wrongKind('a local date and time like 2027-02-10T09:00', iss.input) })
-    .trim()
-    .superRefine((local, ctx) => {
-      const problem = localDateTimeProblem(local, zone);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+  return validated(
+    z.string({ error: (iss) => wrongKind('a local date and time like 2027-02-10T09:00', iss.input) }).trim(),
+    (local) => localDateTimeProblem(local, zone),
+  );
 }
 
 function instantOf(local: string, zone: string | undefined): number {
@@ -400,18 +402,10 @@ const holidays = z
     return code;
   });
 
-const cron = z
-  .string({ error: (iss) => wrongKind('a cron schedule like "0 8 * * 1"', iss.input) })
-  .trim()
-  .superRefine((expression, ctx) => {
-    const problem = cronProblem(expression);
-    if (problem) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${describeValue(expression)} is not a valid cron schedule: ${problem}; for example "0 8 * * 1" is Mondays at 08:00`,
-      });
-    }
-  });
+const cron = validated(z.string({ error: (iss) => wrongKind('a cron schedule like "0 8 * * 1"', iss.input) }).trim(), (expression) => {
+  const problem = cronProblem(expression);
+  return problem && `${describeValue(expression)} is not a valid cron schedule: ${problem}; for example "0 8 * * 1" is Mondays at 08:00`;
+});
 
 /* ---------- the sections ---------- */
 
@@ -475,7 +469,7 @@ const task = fields('a task', {
   ctx.addIssue({
     code: 'custom',
     path: ['send'],
-    message: `"${t.send.text}" is not before due ("${t.due.text}"); a task must be sent before it is due, so make send the larger negative duration`,
+    message: `"${t.send.text}" is not before due ("${t.due.text}"); a task must be sent before it is due, so write a send further before the gathering than ${t.due.text}`,
   });
 });
 
