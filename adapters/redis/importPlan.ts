@@ -34,6 +34,8 @@ export interface ImportPlan {
   /** People kept with `removedAt` (no longer in the file). */
   emailsRemoved: string[];
   counts: { municipalities: number; people: number; gatherings: number };
+  /** Municipalities whose project leaders (prosjektleder emails) differ from the stored network. */
+  leaderChanges: LeaderChange[];
   result: Pick<ImportResult, 'peopleAdded' | 'peopleRemoved' | 'gatheringsMoved'>;
 }
 
@@ -68,6 +70,7 @@ export function planImport(
     emailsActive: [],
     emailsRemoved: [],
     counts: { municipalities: def.municipalities.length, people: fileByEmail.size, gatherings: def.gatherings.length },
+    leaderChanges: [],
     result: { peopleAdded: [], peopleRemoved: [], gatheringsMoved: [] },
   };
 
@@ -80,7 +83,9 @@ export function planImport(
   if (emails.length === 0) onProgress?.(0, 0);
 
   if (!created && stored.defJson !== defJson) {
-    plan.result.gatheringsMoved = movedGatherings(decodeDefinition(stored.defJson as string, stored.where.def), def);
+    const before = decodeDefinition(stored.defJson as string, stored.where.def);
+    plan.result.gatheringsMoved = movedGatherings(before, def);
+    plan.leaderChanges = leaderChanges(before, def);
   }
   const metaMissing = stored.meta.version === undefined;
   plan.changed = created || metaMissing || stored.defJson !== defJson || plan.peopleWrites.length > 0;
@@ -123,6 +128,34 @@ function keepPlatformIds(fromFile: Person, old: Person | undefined): Person {
 
 function asRemoved(old: Person, nowIso: string): Person {
   return { ...old, memberships: [], organiser: false, removedAt: old.removedAt ?? nowIso };
+}
+
+/** A municipality's project leaders before and after an import (lower-case emails, sorted). */
+export interface LeaderChange {
+  municipality: string;
+  from: string[];
+  to: string[];
+}
+
+/** Municipalities in both versions whose set of prosjektleder emails changed. */
+export function leaderChanges(before: NetworkDefinition, after: NetworkDefinition): LeaderChange[] {
+  const leaders = (def: NetworkDefinition) =>
+    new Map(
+      def.municipalities.map((m) => [
+        m.id,
+        m.members
+          .filter((p) => p.roles.includes('prosjektleder'))
+          .map((p) => p.email.toLowerCase())
+          .sort(),
+      ]),
+    );
+  const old = leaders(before);
+  const changes: LeaderChange[] = [];
+  for (const [id, to] of leaders(after)) {
+    const from = old.get(id);
+    if (from && from.join() !== to.join()) changes.push({ municipality: id, from, to });
+  }
+  return changes;
 }
 
 /** Gatherings present before and after whose start or end changed. */

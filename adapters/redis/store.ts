@@ -176,6 +176,7 @@ export class RedisStore implements NetworkStore {
         peopleAdded: plan.result.peopleAdded.length,
         peopleRemoved: plan.result.peopleRemoved.length,
         gatheringsMoved: plan.result.gatheringsMoved,
+        ...(plan.leaderChanges.length ? { leaderChanges: plan.leaderChanges } : {}),
       },
     };
     if (actor) event.actor = actor;
