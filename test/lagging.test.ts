@@ -148,7 +148,7 @@ describe('the weekly digest', () => {
     const text = msg.blocks.map((b) => ('text' in b ? b.text : '')).join('\n');
     expect(msg.fallback).toBe('Weekly digest for Læringsnettverk helse og omsorg Agder 2027: 3 of 4 municipalities may need support');
     expect(text).toContain('Lyngdal: no status for 5 weeks (last on 22 Mar 2027)');
-    expect(text).toContain('Flekkefjord: no steering group is registered (new)');
+    expect(text).toContain('Flekkefjord: no status since the kick-off, 74 days (new); no steering group is registered (new)');
     expect(text).toContain('Perhaps a phone call or a short meeting would help?');
     expect(text).toContain('Samla cannot reach these people yet: Marit Hauge');
     const nb = digestMessage(texts, 'nb', def, digest);
