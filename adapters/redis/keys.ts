@@ -20,6 +20,14 @@
  * | `samla:person:<email>:networks`       | set    | index: ids of the networks a person belongs to           |
  * | `samla:identity:<platform>:user:<id>` | string | a platform user id → email (cache, global)               |
  * | `samla:identity:<platform>:email:<e>` | string | email → platform user id (cache, global)                 |
+ * | `samla:inbound:<platform>:<id>`       | string | an inbound delivery already handled (expires; global)    |
+ * | `samla:{<id>}:schedule`               | hash   | scheduler state: watermark (ms), version swept, last tick |
+ * | `samla:{<id>}:occ`                    | hash   | occurrence id → state (queued, sending, sent, skipped, failed) |
+ * | `samla:{<id>}:occ:info`               | hash   | occurrence id → JSON: reason, SentRef, last error, times  |
+ * | `samla:{<id>}:occ:counts`             | hash   | `<item id>\|<state>` (and `\|skipped:<reason>`) → count   |
+ * | `samla:pace:<platform>:<address>`     | string | per-conversation pacing lock (expires; global)           |
+ * | `samla:pace-slot:<platform>:<address>`| string | last send slot reserved for a conversation, ms (expires) |
+ * | `samla:{bull}:deliveries-<platform>:…`| BullMQ | the delivery queues (BullMQ prefix `samla:{bull}`)        |
  *
  * All keys of one network carry the Cluster hash tag `{<id>}`, so they live in one slot and a
  * MULTI or Lua script may touch any of them together.
@@ -55,6 +63,28 @@ export interface Keys {
   steeringLinks(networkId: string): string;
   identityByUser(platform: string, userId: string): string;
   identityByEmail(platform: string, email: string): string;
+  /** Marks one inbound platform delivery (a Slack event_id or trigger_id) as handled. */
+  inbound(platform: string, deliveryId: string): string;
+  /** People of the network Samla cannot reach on a platform, with the reason (a hash by email). */
+  unreachable(networkId: string): string;
+  /** A person's Teams conversation reference, by email (global, like identities). */
+  teamsPerson(email: string): string;
+  /** A Teams conversation's reference (personal chat, channel or team), by conversation id (global). */
+  teamsConversation(conversationId: string): string;
+  /** The scheduler's state of a network (hash: watermark, version, lastTick). */
+  schedule(networkId: string): string;
+  /** Occurrence id → delivery state (hash). */
+  occurrences(networkId: string): string;
+  /** Occurrence id → details JSON: skip reason, SentRef, last error (hash). */
+  occurrenceInfo(networkId: string): string;
+  /** `<agenda item id>|<state>` → number of occurrences in that state (hash). */
+  occurrenceCounts(networkId: string): string;
+  /** Pacing lock of one conversation on a platform (global; `address` is "person:<email>" or "channel:<id>"). */
+  pace(platform: string, address: string): string;
+  /** The last send slot reserved for one conversation, in ms since the epoch (global). */
+  paceSlot(platform: string, address: string): string;
+  /** The BullMQ `prefix` option: the delivery queues' keys live under it, in one Cluster slot. */
+  bullPrefix(): string;
   /** Global index of network ids (outside every network's slot). */
   networks(): string;
   /** Global index of the network ids one person belongs to (outside every network's slot). */
@@ -123,6 +153,17 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     steeringLinks: (id) => net(id, 'steering-links'),
     identityByUser: (platform, userId) => `${prefix}identity:${part('platform', platform)}:user:${part('user id', userId)}`,
     identityByEmail: (platform, email) => `${prefix}identity:${part('platform', platform)}:email:${normaliseEmail(email)}`,
+    inbound: (platform, deliveryId) => `${prefix}inbound:${part('platform', platform)}:${part('delivery id', deliveryId)}`,
+    unreachable: (id) => net(id, 'unreachable'),
+    teamsPerson: (email) => `${prefix}teams:person:${part('email', normaliseEmail(email))}`,
+    teamsConversation: (conversationId) => `${prefix}teams:conversation:${part('conversation id', conversationId)}`,
+    schedule: (id) => net(id, 'schedule'),
+    occurrences: (id) => net(id, 'occ'),
+    occurrenceInfo: (id) => net(id, 'occ', 'info'),
+    occurrenceCounts: (id) => net(id, 'occ', 'counts'),
+    pace: (platform, address) => `${prefix}pace:${part('platform', platform)}:${part('address', address)}`,
+    paceSlot: (platform, address) => `${prefix}pace-slot:${part('platform', platform)}:${part('address', address)}`,
+    bullPrefix: () => `${prefix}{bull}`,
     networks: () => `${prefix}networks`,
     personNetworks: (email) => `${prefix}person:${normaliseEmail(email)}:networks`,
   };

@@ -45,6 +45,11 @@ export type DraftBlock =
 export interface MessageDraft {
   fallback: string;
   blocks: DraftBlock[];
+  /**
+   * The same message as one form, for platforms that show inputs inside a message (Teams shows
+   * it as an Adaptive Card with inputs instead of the blocks). Slack ignores it and shows the blocks.
+   */
+  form?: FormDraft;
 }
 
 export interface ChoiceOption {
@@ -74,6 +79,8 @@ export interface FormDraft {
   title: string;
   submitLabel: string;
   intro?: string;
+  /** A line under the fields, e.g. what was recorded ("Your answers are saved"). */
+  note?: string;
   fields: FormField[];
   /** Carried through the form and back with the submission. */
   payload: ActionPayload;

@@ -5,7 +5,7 @@
 import type { ActionPayload, DraftBlock, FormDraft, FormErrors, FormValues, MessageDraft } from '../drafts.ts';
 import { formatWhen } from '../format.ts';
 import type { CheckinAnswer, CheckinQuestion, Gathering, Locale, NetworkDefinition } from '../model.ts';
-import { JourneyRefusal, findSeat, type JourneyContext, type Me } from './context.ts';
+import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
 import { gatheringStart } from './tasks.ts';
 
 export const ANSWER_MAX = 1000;
@@ -55,7 +55,13 @@ export function checkinMessage(
     }
   }
   if (answer) blocks.push({ type: 'context', text: t('checkin.saved') });
-  return { fallback: intro, blocks };
+  // Teams shows the whole check-in as one form, prefilled with what was answered.
+  const form: FormDraft = {
+    ...checkinForm(ctx, def, gathering, locale, recipient.municipality, answer),
+    intro,
+    ...(answer ? { note: t('checkin.saved') } : {}),
+  };
+  return { fallback: intro, blocks, form };
 }
 
 /** The check-in as one form (all questions; Teams shows it as a card, Slack for text answers). */
@@ -105,13 +111,7 @@ export type CheckinResult =
  */
 export async function answerCheckin(ctx: JourneyContext, me: Me, payload: ActionPayload, values: FormValues): Promise<CheckinResult> {
   const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(me.locale, key, vars);
-  const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
-  const def = seat?.network;
-  const gathering = def?.gatherings.find((g) => g.id === payload.g);
-  if (!seat || !def || !gathering || !isAskedToCheckIn(def, gathering, seat.membership.roles)) {
-    throw new JourneyRefusal(t('checkin_more.not_yours', { gathering: gathering?.title ?? payload.g ?? '' }));
-  }
-  if (ctx.now() >= gatheringStart(def, gathering)) throw new JourneyRefusal(t('checkin.closed'));
+  const { seat, def, gathering } = authoriseCheckin(ctx, me, payload);
 
   const errors: Record<string, string> = {};
   const given: Record<string, string> = {};
@@ -137,4 +137,31 @@ export async function answerCheckin(ctx: JourneyContext, me: Me, payload: Action
   };
   await ctx.store.recordCheckin(answer);
   return { kind: 'saved', answer, message: checkinMessage(ctx, def, gathering, { municipality: seat.municipality.id, locale: me.locale }, answer) };
+}
+
+/**
+ * The seat and gathering a check-in payload points at. Refused for someone not asked to check in
+ * to that gathering, and once the gathering has started (answers are editable until then).
+ */
+export function authoriseCheckin(ctx: JourneyContext, me: Me, payload: ActionPayload): { seat: Seat; def: NetworkDefinition; gathering: Gathering } {
+  const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(me.locale, key, vars);
+  const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
+  const def = seat?.network;
+  const gathering = def?.gatherings.find((g) => g.id === payload.g);
+  if (!seat || !def || !gathering || !isAskedToCheckIn(def, gathering, seat.membership.roles)) {
+    throw new JourneyRefusal(t('checkin_more.not_yours', { gathering: gathering?.title ?? payload.g ?? '' }));
+  }
+  if (ctx.now() >= gatheringStart(def, gathering)) throw new JourneyRefusal(t('checkin.closed'));
+  return { seat, def, gathering };
+}
+
+/**
+ * The check-in form behind a button: only question `payload.q` when given (a text answer), else
+ * all of them, prefilled with what the person answered. Refused like answerCheckin.
+ */
+export async function openCheckinForm(ctx: JourneyContext, me: Me, payload: ActionPayload): Promise<FormDraft> {
+  const { seat, def, gathering } = authoriseCheckin(ctx, me, payload);
+  const previous = (await ctx.store.listCheckins(def.id, gathering.id)).find((a) => a.municipality === seat.municipality.id && a.email === me.email);
+  const only = payload.q && def.checkin.questions.some((q) => q.id === payload.q) ? payload.q : undefined;
+  return checkinForm(ctx, def, gathering, me.locale, seat.municipality.id, previous, only);
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ActionPayload, FormDraft, FormErrors, FormValues, MessageDraft } from '../drafts.ts';
 import type { Gathering, Locale, NetworkDefinition, ReflectionNote } from '../model.ts';
 import { findNationalIdentityNumbers } from '../personalNumber.ts';
-import { JourneyRefusal, findSeat, type JourneyContext, type Me } from './context.ts';
+import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
 
 export const NOTE_MAX = 3000;
 
@@ -82,10 +82,7 @@ export type ReflectionResult =
 
 export async function submitReflection(ctx: JourneyContext, me: Me, payload: ActionPayload, values: FormValues): Promise<ReflectionResult> {
   const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(me.locale, key, vars);
-  const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
-  if (!seat || !seat.membership.roles.includes('refleksjonsgruppe')) {
-    throw new JourneyRefusal(t('reflection_more.not_yours', { municipality: seat?.municipality.name ?? payload.m ?? '' }));
-  }
+  const seat = authoriseReflection(ctx, me, payload);
   const one = (k: string) => {
     const v = values[k];
     return (Array.isArray(v) ? v[0] : v) ?? '';
@@ -127,4 +124,19 @@ export async function submitReflection(ctx: JourneyContext, me: Me, payload: Act
     note,
     message: t('reflection_more.saved', { shared: v.share === 'anonymised' ? t('reflection_more.saved_shared') : '' }),
   };
+}
+
+/** The person's seat in the reflection group the payload points at; refused for anyone else. */
+export function authoriseReflection(ctx: JourneyContext, me: Me, payload: ActionPayload): Seat {
+  const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
+  if (!seat || !seat.membership.roles.includes('refleksjonsgruppe')) {
+    throw new JourneyRefusal(ctx.texts.t(me.locale, 'reflection_more.not_yours', { municipality: seat?.municipality.name ?? payload.m ?? '' }));
+  }
+  return seat;
+}
+
+/** The empty note form behind the "write a note" button; refused for anyone not in the group. */
+export function openReflection(ctx: JourneyContext, me: Me, payload: ActionPayload): FormDraft {
+  const seat = authoriseReflection(ctx, me, payload);
+  return reflectionForm(ctx, me.locale, { a: 'reflection.write', n: seat.network.id, m: seat.municipality.id, ...(payload.g ? { g: payload.g } : {}) });
 }

@@ -185,13 +185,15 @@ export async function submitStatus(ctx: JourneyContext, me: Me, payload: ActionP
 
 /**
  * `/status <free text>`: a short status with no form. For someone leading several
- * municipalities, `choice` says which; without it the first is refused with the choice message.
+ * municipalities, `choice` says which; without it they get the choice message: with
+ * `opts.carryText` its buttons (`status.short`) carry the text, else they open the form.
  */
 export async function submitShortStatus(
   ctx: JourneyContext,
   me: Me,
   text: string,
   choice?: { network: string; municipality: string },
+  opts: { carryText?: boolean } = {},
 ): Promise<{ kind: 'saved'; report: StatusReport; message: string } | StatusOpening> {
   const trimmed = text.trim().slice(0, TEXT_MAX);
   const seats = seatsWithRole(me, STATUS_ROLES);
@@ -200,6 +202,9 @@ export async function submitShortStatus(
     : seats.length === 1
       ? seats[0]
       : undefined;
+  if (!seat && !choice && seats.length > 1 && opts.carryText && trimmed.length <= SHORT_VIA_BUTTON_MAX) {
+    return { kind: 'choose', message: chooseForShortStatus(ctx, me, seats, trimmed) };
+  }
   if (!seat) {
     const opening = await openStatus(ctx, me, choice);
     return opening.kind === 'form' ? { kind: 'refused', message: ctx.texts.t(me.locale, 'status_form.choose_municipality') } : opening;
@@ -217,6 +222,31 @@ export async function submitShortStatus(
     kind: 'saved',
     report,
     message: ctx.texts.t(me.locale, 'status_form.saved_short', { municipality: seat.municipality.name, text: trimmed }),
+  };
+}
+
+/** Short texts up to this length ride on the choice buttons; longer ones get the form instead. */
+export const SHORT_VIA_BUTTON_MAX = 1500;
+
+/**
+ * "Which municipality?" for a short status from someone leading several: each button carries the
+ * text (`status.short`, `v`), so one click saves it; pass the choice back to submitShortStatus.
+ */
+function chooseForShortStatus(ctx: JourneyContext, me: Me, seats: Seat[], text: string): MessageDraft {
+  const question = ctx.texts.t(me.locale, 'status_form.choose_municipality');
+  return {
+    fallback: question,
+    blocks: [
+      { type: 'text', text: question },
+      {
+        type: 'actions',
+        actions: seats.map((s) => ({
+          id: 'status.short',
+          label: seats.filter((x) => x.municipality.id === s.municipality.id).length > 1 ? `${s.municipality.name} (${s.network.name})` : s.municipality.name,
+          payload: { a: 'status.short', n: s.network.id, m: s.municipality.id, v: text },
+        })),
+      },
+    ],
   };
 }
 

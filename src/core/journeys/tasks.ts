@@ -7,7 +7,7 @@ import { applyOffset, localToInstant } from '../calendar.ts';
 import type { ActionPayload, DraftBlock, FormDraft, FormErrors, FormValues, MessageDraft } from '../drafts.ts';
 import { formatShort, formatWhen } from '../format.ts';
 import type { Gathering, Locale, NetworkDefinition, Offset, Task, TaskAnswer, TaskCompletion } from '../model.ts';
-import { JourneyRefusal, findSeat, type JourneyContext, type Me } from './context.ts';
+import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
 
 export const COMMENT_MAX = 2000;
 
@@ -106,13 +106,7 @@ export async function answerTask(
   input: { answer?: TaskAnswer; values?: FormValues },
 ): Promise<TaskAnswerResult> {
   const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(me.locale, key, vars);
-  const def = me.seats.find((s) => s.network.id === payload.n)?.network ?? me.organiserOf.find((n) => n.id === payload.n);
-  const found = def ? findTask(def, payload.g, payload.t) : undefined;
-  if (!def || !found) throw new JourneyRefusal(t('task_more.gone'));
-  const seat = payload.m ? findSeat(me, def.id, payload.m) : undefined;
-  if (!seat || !seat.membership.roles.some((r) => found.task.for.includes(r))) {
-    throw new JourneyRefusal(t('task_more.not_yours', { municipality: seat?.municipality.name ?? payload.m ?? '' }));
-  }
+  const { def, found, seat } = authoriseTask(ctx, me, payload);
   let answer = input.answer;
   let comment: string | undefined;
   if (input.values) {
@@ -154,6 +148,31 @@ export async function answerTask(
   await ctx.store.recordTaskCompletion(completion);
   const message = taskMessage(ctx, def, found.gathering, found.task, { name: me.name, municipality: seat.municipality.id, locale: me.locale }, completion);
   return { kind: 'saved', completion, message };
+}
+
+/**
+ * The task a payload points at, and the person's seat for it. Refused when the task is gone from
+ * the network or not for this person's roles in that municipality.
+ */
+export function authoriseTask(ctx: JourneyContext, me: Me, payload: ActionPayload): { def: NetworkDefinition; found: { gathering: Gathering; task: Task }; seat: Seat } {
+  const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(me.locale, key, vars);
+  const def = me.seats.find((s) => s.network.id === payload.n)?.network ?? me.organiserOf.find((n) => n.id === payload.n);
+  const found = def ? findTask(def, payload.g, payload.t) : undefined;
+  if (!def || !found) throw new JourneyRefusal(t('task_more.gone'));
+  const seat = payload.m ? findSeat(me, def.id, payload.m) : undefined;
+  if (!seat || !seat.membership.roles.some((r) => found.task.for.includes(r))) {
+    throw new JourneyRefusal(t('task_more.not_yours', { municipality: seat?.municipality.name ?? payload.m ?? '' }));
+  }
+  return { def, found, seat };
+}
+
+/** The comment form for a task button, prefilled with the person's current answer. Refused like answerTask. */
+export async function openTaskComment(ctx: JourneyContext, me: Me, payload: ActionPayload): Promise<FormDraft> {
+  const { def, found, seat } = authoriseTask(ctx, me, payload);
+  const current = (await ctx.store.listTaskCompletions(def.id, found.gathering.id)).find(
+    (c) => c.task === found.task.id && c.municipality === seat.municipality.id && c.email === me.email,
+  );
+  return taskCommentForm(ctx, me, { a: 'task.comment', n: def.id, g: found.gathering.id, t: found.task.id, m: seat.municipality.id }, current);
 }
 
 function first(v: string | string[] | undefined): string | undefined {

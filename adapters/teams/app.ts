@@ -1,0 +1,117 @@
+/**
+ * The Teams adapter on the Microsoft 365 Agents SDK (`@microsoft/agents-hosting`, the official
+ * successor of `botbuilder`): `POST /api/messages` on the shared Express app, and the
+ * TeamsPlatform the scheduler sends through.
+ *
+ * A request goes: the SDK's JWT check (`authorizeJWT` via `CloudAdapter.authorizeRequest`;
+ * anonymous when no app id is configured) → JSON body parsing with a size limit, on this route
+ * only → zod validation of the activity (400 when it is not one) → `CloudAdapter.process` → the
+ * turn (./turn.ts). The SDK answers 200 once the turn is done, or the invoke response.
+ */
+import { CloudAdapter } from '@microsoft/agents-hosting';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { AppDeps, HttpPlugin } from '../../src/app/server.ts';
+import { inboundActivitySchema } from './activity.ts';
+import { type TeamsConfig, authConfiguration, readTeamsConfig } from './config.ts';
+import { TeamsPlatform } from './platform.ts';
+import { TeamsReferenceStore } from './references.ts';
+import { type TurnServices, handleTurn } from './turn.ts';
+
+export const TEAMS_ROUTE = '/api/messages';
+
+export interface TeamsPlugin extends HttpPlugin {
+  config: TeamsConfig;
+  /** Proactive messages (the scheduler's way out to Teams). */
+  platform: TeamsPlatform;
+  /** Conversation references and the unreachable lists (`listUnreachable(networkId)`). */
+  references: TeamsReferenceStore;
+  /** Resolves when the background work started so far (roster syncs) has finished. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Builds the Teams plugin. Reads and checks the Teams settings at once, so a wrong
+ * configuration (or anonymous mode in production) stops the start with a clear error.
+ */
+export function teamsPlugin(deps: AppDeps): TeamsPlugin {
+  const config = readTeamsConfig(deps.env, deps.config.nodeEnv);
+  // With credentials, an activity whose serviceUrl differs from its token's `serviceurl` claim is
+  // refused (400), so a valid token cannot make Samla call some other host.
+  const adapter = new CloudAdapter(authConfiguration(config), undefined, undefined, { validateServiceUrl: config.auth.mode === 'authenticated' });
+  const logger = deps.logger.child({ adapter: 'teams' });
+  adapter.onTurnError = async (_context, error) => {
+    logger.error({ err: error }, 'Unhandled error in a Teams turn');
+  };
+  const references = new TeamsReferenceStore(deps.redis, { prefix: deps.config.redisPrefix });
+  const pending = new Set<Promise<unknown>>();
+  const services: TurnServices = {
+    adapter,
+    journeys: deps.journeys,
+    store: deps.store,
+    identities: deps.identities,
+    refs: references,
+    logger,
+    recentSyncs: new Map(),
+    background(label, work) {
+      const p = work()
+        .catch((err: unknown) => logger.error({ err, label }, 'Background Teams work failed'))
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    },
+  };
+  const platform = new TeamsPlatform({ adapter, auth: config.auth, refs: references, store: deps.store, logger, now: deps.journeys.now });
+
+  const authorize: RequestHandler = (req, res, next) => {
+    adapter.authorizeRequest(req as never, res, next).catch(next);
+  };
+
+  const receive: RequestHandler = async (req, res) => {
+    const parsed = inboundActivitySchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({
+        error: 'invalid_activity',
+        message: 'The body is not a Bot Framework activity Samla can read.',
+        details: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
+      });
+      return;
+    }
+    try {
+      await adapter.process(req as never, res, (context) => handleTurn(services, context, parsed.data));
+    } catch (err) {
+      logger.error({ err }, 'The Agents SDK could not process a Teams activity');
+      if (!res.headersSent) res.status(400).json({ error: 'unprocessable_activity', message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  const bodyErrors: ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = err.status === 413 ? 413 : err.status && err.status < 500 ? err.status : 500;
+    res.status(status).json({
+      error: status === 413 ? 'body_too_large' : status === 500 ? 'internal' : 'invalid_body',
+      message: status === 413 ? `The activity is larger than ${config.bodyLimit}.` : status === 500 ? 'Samla failed to handle the request.' : 'The body must be JSON.',
+    });
+  };
+
+  return {
+    name: 'teams',
+    config,
+    platform,
+    references,
+    mount(app: Express) {
+      if (config.auth.mode === 'anonymous') {
+        logger.warn(
+          'Teams runs ANONYMOUSLY: Bot Framework tokens are not checked. For local use only; set TEAMS_APP_ID and TEAMS_APP_PASSWORD to validate them (anonymous mode is refused with NODE_ENV=production).',
+        );
+      } else {
+        logger.info({ appId: config.auth.appId, tenantId: config.auth.tenantId }, 'Teams validates Bot Framework tokens for this app id');
+      }
+      app.post(TEAMS_ROUTE, authorize, express.json({ limit: config.bodyLimit }), receive, bodyErrors);
+    },
+    async idle() {
+      while (pending.size) await Promise.allSettled([...pending]);
+    },
+    async close() {
+      await this.idle();
+    },
+  };
+}
