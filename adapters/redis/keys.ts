@@ -26,7 +26,6 @@
  * | `samla:{<id>}:occ:info`               | hash   | occurrence id → JSON: reason, SentRef, last error, times  |
  * | `samla:{<id>}:occ:counts`             | hash   | `<item id>\|<state>` (and `\|skipped:<reason>`) → count   |
  * | `samla:pace:<platform>:<address>`     | string | per-conversation pacing lock (expires; global)           |
- * | `samla:pace-slot:<platform>:<address>`| string | last send slot reserved for a conversation, ms (expires) |
  * | `samla:{bull}:deliveries-<platform>:…`| BullMQ | the delivery queues (BullMQ prefix `samla:{bull}`)        |
  *
  * All keys of one network carry the Cluster hash tag `{<id>}`, so they live in one slot and a
@@ -81,8 +80,6 @@ export interface Keys {
   occurrenceCounts(networkId: string): string;
   /** Pacing lock of one conversation on a platform (global; `address` is "person:<email>" or "channel:<id>"). */
   pace(platform: string, address: string): string;
-  /** The last send slot reserved for one conversation, in ms since the epoch (global). */
-  paceSlot(platform: string, address: string): string;
   /** The BullMQ `prefix` option: the delivery queues' keys live under it, in one Cluster slot. */
   bullPrefix(): string;
   /** Global index of network ids (outside every network's slot). */
@@ -162,7 +159,6 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     occurrenceInfo: (id) => net(id, 'occ', 'info'),
     occurrenceCounts: (id) => net(id, 'occ', 'counts'),
     pace: (platform, address) => `${prefix}pace:${part('platform', platform)}:${part('address', address)}`,
-    paceSlot: (platform, address) => `${prefix}pace-slot:${part('platform', platform)}:${part('address', address)}`,
     bullPrefix: () => `${prefix}{bull}`,
     networks: () => `${prefix}networks`,
     personNetworks: (email) => `${prefix}person:${normaliseEmail(email)}:networks`,

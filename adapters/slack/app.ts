@@ -1,0 +1,132 @@
+/**
+ * The Slack adapter's HTTP part: a Bolt app whose ExpressReceiver is mounted on Samla's shared
+ * Express app at `POST /slack/events`, one URL for slash commands, interactivity and the Events
+ * API. Bolt checks `X-Slack-Signature` (v0 HMAC-SHA256 of `v0:{timestamp}:{body}` with the
+ * signing secret) and rejects a bad signature or a timestamp over 5 minutes old with 401.
+ *
+ * Order of work per request: ack → redelivery check (one Redis SET NX, ./redelivery.ts) →
+ * journey → Slack calls, except for modal submissions, whose ack carries the outcome, so the
+ * check and the journey run first (./submissions.ts).
+ *
+ * The bot token is given to Bolt through `authorize` (no auth.test round trip per request); the
+ * WebClient never retries by itself (./client.ts).
+ */
+import { App, ExpressReceiver, type AnyMiddlewareArgs, type Middleware, type RespondFn } from '@slack/bolt';
+import type { Express } from 'express';
+import type { AppDeps, HttpPlugin } from '../../src/app/server.ts';
+import { RedisInboundLog } from '../redis/inbound.ts';
+import { onBlockAction } from './actions.ts';
+import { webClientOptions } from './client.ts';
+import { onSlashCommand } from './commands.ts';
+import { readSlackConfig, type SlackConfig } from './config.ts';
+import { onAppHomeOpened } from './home.ts';
+import { SlackIdentity } from './identity.ts';
+import { boltLogger } from './logger.ts';
+import { isFirstDelivery } from './redelivery.ts';
+import { appHomeOpenedSchema, blockActionsSchema, slashCommandSchema, viewSubmissionSchema } from './payloads.ts';
+import { replyTo } from './replies.ts';
+import { renderNotice } from './render.ts';
+import type { SlackServices } from './services.ts';
+import { onViewSubmission } from './submissions.ts';
+
+/** Where Slack sends everything: the Request URL of slash commands, interactivity and events. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * The Slack plugin for startServer(). Reads the Slack settings from `deps.env` now (a malformed
+ * setting throws INVALID_CONFIG naming the variable); without them it mounts nothing and logs
+ * that Slack is disabled.
+ */
+export function slackPlugin(deps: AppDeps): HttpPlugin {
+  const settings = readSlackConfig(deps.env);
+  if (!settings.enabled) {
+    return {
+      name: 'slack (disabled)',
+      mount() {
+        deps.logger.info(`Slack is disabled: ${settings.reason}. Set both to serve ${SLACK_EVENTS_PATH}.`);
+      },
+    };
+  }
+  return {
+    name: 'slack',
+    mount(app) {
+      mountSlack(app, deps, settings.config);
+      deps.logger.info({ path: SLACK_EVENTS_PATH, apiUrl: settings.config.apiUrl }, 'Slack enabled');
+    },
+  };
+}
+
+/** Builds the Bolt app on `expressApp` and registers every listener. */
+export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConfig): App {
+  const logger = boltLogger(deps.logger);
+  const receiver = new ExpressReceiver({
+    signingSecret: config.signingSecret,
+    app: expressApp,
+    endpoints: SLACK_EVENTS_PATH,
+    processBeforeResponse: false,
+    logger,
+  });
+  const bolt = new App({
+    receiver,
+    authorize: async () => ({ botToken: config.botToken }),
+    clientOptions: webClientOptions(config, logger),
+    ignoreSelf: false, // Samla listens to no message events, so it never hears itself
+    convoStore: false, // no conversation state: every payload carries what its journey needs
+    logger,
+  });
+  const s: SlackServices = {
+    journeys: deps.journeys,
+    identity: new SlackIdentity(deps.identities, deps.logger),
+    inbound: new RedisInboundLog(deps.redis, { prefix: deps.config.redisPrefix }),
+    logger: deps.logger.child({ component: 'slack' }),
+  };
+
+  bolt.use(answerMalformed(s));
+  bolt.command(/.*/, async ({ ack, body, client, respond, context }) => {
+    await ack();
+    if (await isFirstDelivery(s, body, context.retryNum)) await onSlashCommand(s, client, body, respond);
+  });
+  bolt.action(/.*/, async ({ ack, body, client, respond, context }) => {
+    await ack();
+    if (await isFirstDelivery(s, body, context.retryNum)) await onBlockAction(s, client, body, respond);
+  });
+  bolt.view(/.*/, async ({ ack, body, client, context }) => {
+    if (!(await isFirstDelivery(s, body, context.retryNum))) return ack();
+    const { ack: answer, after } = await onViewSubmission(s, client, body);
+    await ack(answer);
+    await after?.();
+  });
+  bolt.event('app_home_opened', async ({ event, body, client, context }) => {
+    if (!(await isFirstDelivery(s, body, context.retryNum))) return;
+    const parsed = appHomeOpenedSchema.safeParse(event);
+    if (!parsed.success) return void s.logger.warn({ issues: parsed.error.issues }, 'Slack: app_home_opened with an unexpected shape');
+    await onAppHomeOpened(s, client, parsed.data.user, parsed.data.tab);
+  });
+  bolt.error(async (err) => {
+    s.logger.error({ err }, 'Slack: unhandled error in a listener');
+  });
+  return bolt;
+}
+
+/**
+ * Acknowledges a command or interaction whose shape Samla cannot use (no listener would match it,
+ * so Bolt would leave it unanswered): the person hears what to do, nothing is stored.
+ */
+function answerMalformed(s: SlackServices): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const body = args.body as { type?: unknown; command?: unknown; response_url?: unknown };
+    const schema =
+      typeof body.command === 'string' ? slashCommandSchema : body.type === 'block_actions' ? blockActionsSchema : body.type === 'view_submission' ? viewSubmissionSchema : undefined;
+    const check = schema?.safeParse(body);
+    if (!check || check.success) return args.next();
+    s.logger.warn({ type: body.type ?? body.command, issues: check.error.issues }, 'Slack: a request with an unexpected shape');
+    const text = s.journeys.texts.t('nb', 'slack.bad_request');
+    if ('ack' in args && typeof args.ack === 'function') {
+      const ack = args.ack as (r?: unknown) => Promise<void>;
+      await ack(body.type === 'view_submission' ? { response_action: 'update', view: renderNotice(s.journeys.texts.t('nb', 'home.title'), text) } : undefined);
+    }
+    if ('respond' in args && typeof args.respond === 'function' && typeof body.response_url === 'string') {
+      await replyTo('', args.client, args.respond as RespondFn, s.logger)(text);
+    }
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Zod schemas for the parts of Slack's inbound payloads Samla uses. Bolt has checked the signature
+ * and parsed the body (form fields for slash commands, the `payload=` JSON for interactivity, JSON
+ * for the Events API); these check the shape before anything is read. Unknown keys are dropped.
+ *
+ * Wire formats: https://docs.slack.dev/interactivity/implementing-slash-commands,
+ * .../reference/interaction-payloads/block_actions-payload, .../view-interactions-payload,
+ * .../reference/events/app_home_opened.
+ */
+import { z } from 'zod';
+import type { ActionPayload } from '../../src/core/drafts.ts';
+import { stateValuesSchema } from './formValues.ts';
+import type { ViewMetadata } from './render.ts';
+
+const id = z.string().min(1).max(255);
+const shortText = z.string().max(255);
+
+/** A slash command's form fields. */
+export const slashCommandSchema = z.object({
+  command: z.string().regex(/^\/\S+$/),
+  text: z.string().max(12000).default(''),
+  user_id: id,
+  channel_id: id,
+  trigger_id: id,
+  response_url: z.url().optional(),
+});
+export type SlashCommand = z.infer<typeof slashCommandSchema>;
+
+/** The ActionPayload a Samla button or modal carries (see src/core/drafts.ts). */
+export const actionPayloadSchema: z.ZodType<ActionPayload> = z.object({
+  a: z.string().min(1).max(64),
+  n: shortText.min(1),
+  g: shortText.optional(),
+  t: shortText.optional(),
+  m: shortText.optional(),
+  q: shortText.optional(),
+  v: z.string().max(2000).optional(),
+});
+
+/** A `block_actions` payload: one button click in a message or in the App Home. */
+export const blockActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id }),
+  trigger_id: id,
+  response_url: z.url().optional(),
+  container: z
+    .object({
+      type: z.string(),
+      channel_id: id.optional(),
+      message_ts: id.optional(),
+      is_ephemeral: z.boolean().optional(),
+    })
+    .optional(),
+  channel: z.object({ id }).optional(),
+  message: z.object({ ts: id }).optional(),
+  actions: z
+    .array(z.object({ action_id: id, block_id: id.optional(), type: z.string(), value: z.string().max(2000).optional() }))
+    .min(1),
+});
+export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+/** `private_metadata` of a Samla modal (see ViewMetadata in ./render.ts). */
+export const viewMetadataSchema: z.ZodType<ViewMetadata> = z.object({
+  payload: actionPayloadSchema,
+  origin: z.object({ channel: id, ts: id }).optional(),
+});
+
+/** A `view_submission` payload: a modal's submit button. */
+export const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id }),
+  trigger_id: id.optional(),
+  view: z.object({
+    id,
+    callback_id: z.string().max(255),
+    private_metadata: z.string().max(3000),
+    state: z.object({ values: stateValuesSchema }),
+  }),
+});
+export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+
+/** An Events API `app_home_opened` event (the envelope's `event`). */
+export const appHomeOpenedSchema = z.object({
+  type: z.literal('app_home_opened'),
+  user: id,
+  tab: z.string().optional(),
+});
+
+/** Parses JSON and checks it against a schema; undefined when either fails. */
+export function parseJson<T>(schema: z.ZodType<T>, text: string | undefined): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const r = schema.safeParse(JSON.parse(text));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * One server under test for bench/slackStatus.bench.ts, in a process of its own so it has a CPU
+ * to itself: `node --import tsx bench/slackServer.ts <mode> <apiUrl> <redisUrl> <prefix>`.
+ * Prints `{"port": n}` once listening and runs until it receives SIGTERM. Modes:
+ *   samla  Samla's HTTP server with the Slack plugin (the example network must be imported)
+ *   bare   a bare Bolt app on an ExpressReceiver whose /status listener only acknowledges
+ */
+import type { Server } from 'node:http';
+import { App, ExpressReceiver } from '@slack/bolt';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { RedisIdentityStore, RedisStore } from '../adapters/redis/store.ts';
+import { slackPlugin } from '../adapters/slack/app.ts';
+import { boltLogger } from '../adapters/slack/logger.ts';
+import { readConfig } from '../src/app/config.ts';
+import { loadTexts } from '../src/app/prompts.ts';
+import { startServer, type AppDeps } from '../src/app/server.ts';
+import { BENCH_NOW, BENCH_SECRET } from './slackBench.ts';
+
+
+const [mode, apiUrl, url, prefix] = process.argv.slice(2) as [string, string, string, string];
+const logger = pino({ level: 'silent' });
+
+async function samla(): Promise<{ port: number; close: () => Promise<void> }> {
+  // Like src/app/redis.ts; BENCH_AUTOPIPELINING=1 shows what ioredis auto-pipelining would change.
+  const redis = new Redis(url, { enableAutoPipelining: process.env.BENCH_AUTOPIPELINING === '1' });
+  const store = new RedisStore(redis, { prefix });
+  const deps: AppDeps = {
+    config: readConfig({ REDIS_URL: url, SAMLA_REDIS_PREFIX: prefix }),
+    env: { SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: apiUrl },
+    redis,
+    store,
+    identities: new RedisIdentityStore(redis, { prefix }),
+    journeys: { store, texts: loadTexts(), now: () => BENCH_NOW },
+    logger,
+  };
+  const running = await startServer(deps, [slackPlugin(deps)], 0, '127.0.0.1');
+  return {
+    port: running.port,
+    close: async () => {
+      await running.close();
+      await redis.quit();
+    },
+  };
+}
+
+async function bare(): Promise<{ port: number; close: () => Promise<void> }> {
+  const app = express();
+  const receiver = new ExpressReceiver({ signingSecret: BENCH_SECRET, app, endpoints: '/slack/events', logger: boltLogger(logger) });
+  const bolt = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-bench' }), ignoreSelf: false, logger: boltLogger(logger) });
+  bolt.command('/status', async ({ ack }) => {
+    await ack();
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const running = mode === 'samla' ? await samla() : await bare();
+process.stdout.write(`${JSON.stringify({ port: running.port })}\n`);
+const cpuStart = process.cpuUsage();
+const wallStart = performance.now();
+process.on('SIGTERM', () => {
+  if (process.env.BENCH_CPU) {
+    const cpu = process.cpuUsage(cpuStart);
+    process.stderr.write(`${mode} server: ${(((cpu.user + cpu.system) / 1000 / (performance.now() - wallStart)) * 100).toFixed(0)}% of one core\n`);
+  }
+  void running.close().finally(() => process.exit(0));
+});
