@@ -1,5 +1,8 @@
 /**
- * `samla agenda <id> [--from] [--to]`: every prompt Samla will send, when, and to whom.
+ * `samla agenda <id> [--from] [--to]`: every prompt Samla will send, when, and to whom, and for
+ * each one how far delivery got: planned (nothing sent yet), queued, sent, skipped (with the
+ * reasons) or failed, counted per recipient. Status nudges are planned from the last status
+ * reports, as the scheduler plans them.
  */
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
@@ -7,11 +10,14 @@ import { planAgenda, type AgendaItem } from '../core/agenda.ts';
 import { localToInstant } from '../core/calendar.ts';
 import { invalidInput } from '../core/errors.ts';
 import type { NetworkDefinition } from '../core/model.ts';
+import type { ItemDeliveryCounts } from '../core/scheduler/ports.ts';
+import { readSchedulerConfig } from '../app/schedulerConfig.ts';
+import type { NetworkStore } from '../core/ports.ts';
 import { line, printJson, type CliContext } from './io.ts';
 import { loadNetwork } from './networkCommands.ts';
 import { fmt } from './networkView.ts';
 
-const KIND_LABEL: Record<AgendaItem['kind'], string> = {
+export const KIND_LABEL: Record<AgendaItem['kind'], string> = {
   task: 'task',
   task_reminder: 'task reminder',
   checkin: 'check-in',
@@ -38,11 +44,14 @@ export function registerAgendaCommand(program: Command, ctx: CliContext): void {
       if (to <= from) {
         throw invalidInput(`--to (${to.toISOString()}) must be after --from (${from.toISOString()}).`);
       }
-      const items = planAgenda(def, { from, to });
+      const lastStatus = await lastStatusOf(store, def);
+      const items = planAgenda(def, { from, to }, { lastStatus, reminderFraction: readSchedulerConfig(ctx.env).reminderFraction });
+      const counts = await (await ctx.schedule()).counts(def.id);
+      const marked = items.map((item) => ({ ...item, delivery: deliveryMarks(item, counts.get(item.id)) }));
       if (opts.json) {
-        return printJson(ctx.stdout, { network: def.id, timezone: def.timezone, from: from.toISOString(), to: to.toISOString(), items });
+        return printJson(ctx.stdout, { network: def.id, timezone: def.timezone, from: from.toISOString(), to: to.toISOString(), items: marked });
       }
-      ctx.stdout.write(renderAgenda(def, items, from, to, Boolean(opts.recipients)));
+      ctx.stdout.write(renderAgenda(def, marked, from, to, Boolean(opts.recipients)));
     });
 }
 
@@ -71,7 +80,43 @@ export function parseWhen(text: string, flag: string, zone: string): Date {
   return d.toJSDate();
 }
 
-function renderAgenda(def: NetworkDefinition, items: AgendaItem[], from: Date, to: Date, all: boolean): string {
+/** How far delivery got for one agenda item, per recipient; `planned` are those not yet handled. */
+export interface DeliveryMarks extends ItemDeliveryCounts {
+  planned: number;
+}
+
+export function deliveryMarks(item: AgendaItem, c: ItemDeliveryCounts | undefined): DeliveryMarks {
+  const counts = c ?? { queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0, skippedBy: {} };
+  const handled = counts.queued + counts.sending + counts.sent + counts.skipped + counts.failed;
+  return { ...counts, planned: Math.max(0, item.recipients.length - handled) };
+}
+
+/** "planned", or e.g. "sent 6 · skipped 2 (done) · failed 1", "skipped 3 (done 2, past due 1)". */
+export function marksText(m: DeliveryMarks): string {
+  const parts: string[] = [];
+  if (m.sent) parts.push(`sent ${m.sent}`);
+  if (m.queued + m.sending) parts.push(`queued ${m.queued + m.sending}`);
+  if (m.skipped) {
+    const reasons = Object.entries(m.skippedBy).filter(([, n]) => n > 0);
+    const why = reasons.map(([reason, n]) => (reasons.length === 1 ? reason.replace(/_/g, ' ') : `${reason.replace(/_/g, ' ')} ${n}`));
+    parts.push(`skipped ${m.skipped}${why.length ? ` (${why.join(', ')})` : ''}`);
+  }
+  if (m.failed) parts.push(`failed ${m.failed}`);
+  if (m.planned && parts.length) parts.push(`planned ${m.planned}`);
+  return parts.length ? parts.join(' · ') : 'planned';
+}
+
+async function lastStatusOf(store: NetworkStore, def: NetworkDefinition): Promise<Record<string, Date>> {
+  const latest = await Promise.all(def.municipalities.map((m) => store.listStatus(def.id, m.id, 1)));
+  const out: Record<string, Date> = {};
+  def.municipalities.forEach((m, i) => {
+    const at = latest[i]?.[0]?.at;
+    if (at) out[m.id] = new Date(at);
+  });
+  return out;
+}
+
+function renderAgenda(def: NetworkDefinition, items: (AgendaItem & { delivery: DeliveryMarks })[], from: Date, to: Date, all: boolean): string {
   const zone = def.timezone;
   const day = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd HH:mm');
   const out = [`Agenda for ${def.id}, ${day(from)} – ${day(to)} (${zone}): ${items.length} prompts`];
@@ -87,6 +132,7 @@ function renderAgenda(def: NetworkDefinition, items: AgendaItem[], from: Date, t
     }
     if (item.dueLocal) out.push(`${' '.repeat(40)}due ${fmt(item.dueLocal)}`);
     out.push(`${' '.repeat(40)}${recipientsText(item, all)}`);
+    out.push(`${' '.repeat(40)}${marksText(item.delivery)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -2,7 +2,10 @@
  * What a CLI command needs from the world, passed in so tests can run commands in-process.
  */
 import type { Config } from '../app/config.ts';
-import type { NetworkStore } from '../core/ports.ts';
+import type { DeliveryRuntime } from '../app/deliveryRuntime.ts';
+import type { Platform } from '../core/model.ts';
+import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
+import type { ScheduleStore } from '../core/scheduler/ports.ts';
 
 export interface Output {
   write(text: string): void;
@@ -18,6 +21,12 @@ export interface CliContext {
   /** Opens the store on first use; commands that need no Redis never connect. */
   store(): Promise<NetworkStore>;
   config(): Config;
+  /** Occurrence states (what was sent, skipped, failed), on the store's Redis connection. */
+  schedule(): Promise<ScheduleStore>;
+  /** The scheduler's store and delivery queues on the same Redis; opened on first use, closed when the command ends. */
+  delivery(): Promise<DeliveryRuntime>;
+  /** The chat platforms `--deliver` sends through; throws INVALID_CONFIG when none is configured. */
+  platforms(): Partial<Record<Platform, ChatPlatform>>;
 }
 
 export function line(out: Output, text = ''): void {

@@ -4,15 +4,22 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Redis } from 'ioredis';
+import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
 import { RedisStore } from '../../adapters/redis/store.ts';
 import { readConfig, type Config } from '../app/config.ts';
+import { DeliveryRuntime } from '../app/deliveryRuntime.ts';
+import { loadTexts } from '../app/prompts.ts';
 import { connectRedis } from '../app/redis.ts';
-import { isSamlaError } from '../core/errors.ts';
-import type { NetworkStore } from '../core/ports.ts';
+import { readSchedulerConfig } from '../app/schedulerConfig.ts';
+import { SamlaError, isSamlaError } from '../core/errors.ts';
+import type { Platform } from '../core/model.ts';
+import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
 import { registerAgendaCommand } from './agendaCommand.ts';
+import { registerDeliveriesCommands } from './deliveriesCommand.ts';
 import { line, type CliContext, type Output } from './io.ts';
 import { registerNetworkCommands } from './networkCommands.ts';
 import { registerStartCommand } from './startCommand.ts';
+import { registerTickCommand } from './tickCommand.ts';
 
 export interface MainDeps {
   stdout?: Output;
@@ -20,6 +27,11 @@ export interface MainDeps {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   now?: () => Date;
+  /**
+   * The chat platforms `samla tick --deliver` and `samla deliveries retry --deliver` send
+   * through. Tests pass recording fakes; the Slack and Teams adapters plug in here.
+   */
+  platforms?: Partial<Record<Platform, ChatPlatform>>;
 }
 
 /** Runs one CLI invocation and returns its exit code. Never throws, never calls process.exit. */
@@ -30,6 +42,8 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
   let redis: Redis | undefined;
   let store: NetworkStore | undefined;
   let config: Config | undefined;
+  let delivery: DeliveryRuntime | undefined;
+  let schedule: RedisScheduleStore | undefined;
 
   const ctx: CliContext = {
     stdout,
@@ -46,6 +60,34 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
       }
       return store;
     },
+    schedule: async () => {
+      await ctx.store();
+      return (schedule ??= new RedisScheduleStore(redis!, ctx.config().redisPrefix));
+    },
+    delivery: async () => {
+      if (!delivery) {
+        const s = await ctx.store();
+        delivery = new DeliveryRuntime({
+          redis: redis!,
+          store: s,
+          texts: loadTexts(),
+          prefix: ctx.config().redisPrefix,
+          clock: ctx.now,
+          config: readSchedulerConfig(env),
+        });
+      }
+      return delivery;
+    },
+    platforms: () => {
+      const configured = Object.entries(deps.platforms ?? {}).filter(([, p]) => p);
+      if (configured.length === 0) {
+        throw new SamlaError(
+          'INVALID_CONFIG',
+          'No chat platform is configured for delivering here. Leave out --deliver: the queued prompts are sent by the running Samla server (samla start).',
+        );
+      }
+      return Object.fromEntries(configured);
+    },
   };
 
   const program = new Command('samla')
@@ -59,6 +101,8 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
   registerNetworkCommands(program, ctx);
   registerAgendaCommand(program, ctx);
   registerStartCommand(program, ctx);
+  registerTickCommand(program, ctx);
+  registerDeliveriesCommands(program, ctx);
 
   try {
     await program.parseAsync(args, { from: 'user' });
@@ -66,6 +110,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
   } catch (err) {
     return reportError(err, stderr);
   } finally {
+    if (delivery) await delivery.close().catch(() => {});
     if (redis) await redis.quit().catch(() => redis?.disconnect());
   }
 }
