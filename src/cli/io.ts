@@ -25,6 +25,8 @@ export interface CliContext {
   schedule(): Promise<ScheduleStore>;
   /** The scheduler's store and delivery queues on the same Redis; opened on first use, closed when the command ends. */
   delivery(): Promise<DeliveryRuntime>;
+  /** Resolves when a long-running command (`start`) should stop; default: SIGINT or SIGTERM. */
+  untilStopped?: () => Promise<void>;
   /** The chat platforms `--deliver` sends through; throws INVALID_CONFIG when none is configured. */
   platforms(): Partial<Record<Platform, ChatPlatform>>;
 }

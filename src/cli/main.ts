@@ -32,6 +32,8 @@ export interface MainDeps {
    * through. Tests pass recording fakes; the Slack and Teams adapters plug in here.
    */
   platforms?: Partial<Record<Platform, ChatPlatform>>;
+  /** For `samla start`: resolves when the service should stop (default: SIGINT or SIGTERM). */
+  untilStopped?: () => Promise<void>;
 }
 
 /** Runs one CLI invocation and returns its exit code. Never throws, never calls process.exit. */
@@ -51,6 +53,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
     env,
     cwd: deps.cwd ?? process.cwd(),
     now: deps.now ?? (() => new Date()),
+    ...(deps.untilStopped ? { untilStopped: deps.untilStopped } : {}),
     config: () => (config ??= readConfig(env)),
     store: async () => {
       if (!store) {
