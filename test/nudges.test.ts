@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../adapters/redis/store.ts';
 import { loadTexts } from '../src/app/prompts.ts';
+import { readSchedulerConfig } from '../src/app/schedulerConfig.ts';
 import { WorkingCalendar } from '../src/core/calendar.ts';
 import { whoAmI, JourneyRefusal, type JourneyContext } from '../src/core/journeys/context.ts';
 import { logSteeringMeeting, openSteeringMetForm } from '../src/core/journeys/steeringMeeting.ts';
@@ -58,6 +59,8 @@ describe('escalation', () => {
     expect(nextNudge(def, lyngdal, signals, [], new Date('2027-07-20T08:00:00Z'), calendar)).toBeUndefined();
     // Grace days do not run in fellesferie (weeks 28-30): from Friday 9 July only Monday 2 and Tuesday 3 August count.
     expect(countingDaysBetween(new Date('2027-07-09T08:00:00Z'), new Date('2027-08-03T08:00:00Z'), calendar)).toBe(2);
+    // By local date: the switch to summer time (28 March) loses no day. Easter 2027: 25, 26 and 29 March are holidays.
+    expect(countingDaysBetween(new Date('2027-03-22T09:00:00Z'), new Date('2027-04-01T08:00:00Z'), calendar)).toBe(5);
   });
 
   it('skips a step the municipality cannot take: no steering group means the organisers come next', () => {
@@ -104,5 +107,24 @@ describe('we met', () => {
   it('is refused for someone outside the steering group', async () => {
     const anne = (await whoAmI(ctx, 'anne.moe@kristiansand.example.no'))!;
     await expect(logSteeringMeeting(ctx, anne, { a: 'steering.met', n: def.id, m: '4225' }, { date: '2027-04-23' })).rejects.toBeInstanceOf(JourneyRefusal);
+  });
+});
+
+describe('configuration', () => {
+  it('reads the escalation rules from the environment, with defaults, and can turn nudges off', () => {
+    expect(readSchedulerConfig({}).nudges).toEqual({ rules: { graceDays: 5, minIntervalDays: 7, episodeDays: 30 }, everyMs: 900_000 });
+    expect(readSchedulerConfig({ SAMLA_NUDGE_GRACE_DAYS: '3', SAMLA_NUDGE_MIN_INTERVAL_DAYS: '14', SAMLA_NUDGE_EPISODE_DAYS: '60', SAMLA_NUDGE_CHECK_EVERY_MS: '60000' }).nudges).toEqual({
+      rules: { graceDays: 3, minIntervalDays: 14, episodeDays: 60 },
+      everyMs: 60_000,
+    });
+    expect(readSchedulerConfig({ SAMLA_NUDGES: 'off' }).nudges).toBeUndefined();
+    expect(() => readSchedulerConfig({ SAMLA_NUDGE_MIN_INTERVAL_DAYS: '0' })).toThrow(/scheduler settings/);
+  });
+
+  it('a longer minimum interval holds the next step back', () => {
+    const history = [record('prosjektleder', '2027-04-19T08:00:00Z')];
+    expect(nextNudge(def, lyngdal, signals, history, monday, calendar, { graceDays: 5, minIntervalDays: 7, episodeDays: 30 })?.level).toBe('steering');
+    expect(nextNudge(def, lyngdal, signals, history, monday, calendar, { graceDays: 5, minIntervalDays: 14, episodeDays: 30 })).toBeUndefined();
+    expect(nextNudge(def, lyngdal, signals, history, monday, calendar, { graceDays: 6, minIntervalDays: 7, episodeDays: 30 })).toBeUndefined();
   });
 });

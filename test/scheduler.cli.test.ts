@@ -26,7 +26,7 @@ async function samla(args: string[], opts: { now?: string; platforms?: boolean }
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
-    env: { REDIS_URL: ctx.url, SAMLA_REDIS_PREFIX: ctx.prefix, SAMLA_SLACK_CONVERSATION_INTERVAL_MS: '0', SAMLA_TEAMS_CONVERSATION_INTERVAL_MS: '0' },
+    env: { REDIS_URL: ctx.url, SAMLA_REDIS_PREFIX: ctx.prefix, SAMLA_SLACK_CONVERSATION_INTERVAL_MS: '0', SAMLA_TEAMS_CONVERSATION_INTERVAL_MS: '0', SAMLA_NUDGES: 'off' },
     stdout: { write: (s: string) => void (stdout += s) },
     stderr: { write: (s: string) => void (stderr += s) },
     now: () => new Date(opts.now ?? '2027-01-05T10:00:00Z'),

@@ -63,6 +63,7 @@ async function cli(harness: Harness, ...args: string[]) {
       SAMLA_TEAMS_RATE: '1000',
       SAMLA_SLACK_CONVERSATION_INTERVAL_MS: '0',
       SAMLA_TEAMS_CONVERSATION_INTERVAL_MS: '0',
+      SAMLA_NUDGES: 'off',
     },
     stdout: { write: (s: string) => void (stdout += s) },
     stderr: { write: (s: string) => void (stderr += s) },
@@ -247,7 +248,7 @@ describe('the scheduler’s own messages', () => {
     expect(draftText(nudged.find((c) => c.email === EIRIK)!.draft)).toContain('Hei Eirik! Lyngdal har ikkje rapportert status enno.'); // nynorsk
   });
 
-  it('sends the organiser a digest with status freshness and the share of preparation done', async () => {
+  it('sends the organiser the lagging digest in their language: who may need support and why, and readiness for the next gathering', async () => {
     h = await schedulerHarness({ importAt: '2027-04-10T10:00' });
     await h.store.recordStatus({ id: 's1', network: NETWORK, municipality: '4204', email: OLA, at: oslo('2027-04-09T10:00').toISOString(), text: 'SWOT i gang' });
     await h.store.recordTaskCompletion(completion(OLA, '4204', 'done', 'swot', 'samling-2'));
@@ -255,11 +256,21 @@ describe('the scheduler’s own messages', () => {
     await h.passAt('2027-04-12T08:00');
     const [digest] = h.accepted().filter((c) => c.email === INGRID);
     const text = draftText(digest!.draft);
-    expect(text).toContain('Weekly digest for Læringsnettverk helse og omsorg Agder 2027, Monday 12 April');
-    expect(text).toContain('4 municipalities. Next gathering: Nettverkssamling 2, Wednesday 5 May at 09:00.');
-    expect(text).toContain('Kristiansand: Last status 9 Apr 2027 10:00 (2 days ago) · Preparation for Nettverkssamling 2: 2 of 3 done');
-    expect(text).toContain('Arendal: No status yet · Preparation for Nettverkssamling 2: 0 of 2 done');
-    expect(text).toContain('Flekkefjord: No status yet · Preparation for Nettverkssamling 2: 0 of 1 done');
-    expect(text).toContain('Preparation done across the network: 25 % (2 of 8)');
+    // Ingrid reads English (her locale in the file); most serious first, each with its reasons.
+    expect(digest!.draft.fallback).toBe('Weekly digest for Læringsnettverk helse og omsorg Agder 2027: 4 of 4 municipalities may need support');
+    expect(text).toContain('4 municipalities · 4 may need support · 1 statuses in the last 14 days');
+    const lines = text.split('\n').filter((l) => /^(Flekkefjord|Arendal|Lyngdal|Kristiansand): /.test(l));
+    expect(lines).toEqual([
+      'Flekkefjord: no status since the kick-off, 60 days; no steering group is registered; no reflection group is registered.',
+      'Arendal: no status since the kick-off, 60 days; the steering group lacks a union representative and top management; no reflection notes for 60 days.',
+      'Lyngdal: no status since the kick-off, 60 days; the steering group lacks a union representative; no reflection group is registered.',
+      'Kristiansand: no reflection notes for 60 days.',
+    ]);
+    // Readiness counts a task as done for a municipality when someone there answered done.
+    expect(text).toContain('Readiness for Nettverkssamling 2, Wednesday 5 May at 09:00 (in 23 days)');
+    expect(text).toContain('Preparation: 1 of 4 tasks done');
+    expect(text).toContain('Check-in: 0 of 10 answered, 0 coming');
+    // What it showed is kept, so next week's digest can say what is new and what was resolved.
+    expect(await h.store.lastDigestSnapshot(NETWORK)).toMatchObject({ key: `${NETWORK}:digest:2027-04-12T08:00`, snapshot: { '4204': ['reflection_silent'] } });
   });
 });

@@ -1,8 +1,8 @@
 /**
  * End to end through the real Slack adapter: a scheduler pass, the delivery worker, SlackPlatform
  * (Bolt's WebClient over HTTP) and the fake Slack Web API on 127.0.0.1 (test/fakes/slackApi.ts).
- * A 429 with Retry-After is waited out, a user Slack does not know fails permanently, and every
- * DM goes out once. Teams recipients go to a recording platform here.
+ * A 429 with Retry-After is waited out, a user Slack does not know fails permanently (and is
+ * listed as unreachable), and every DM goes out once. Teams recipients go to a recording platform here.
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
@@ -63,6 +63,10 @@ describe('delivery through SlackPlatform', () => {
     const failed = await node.runtime.queues.failed();
     expect(failed).toEqual([expect.objectContaining({ email: 'lars.eide@flekkefjord.example.no', attempts: 1, platform: 'slack' })]);
     expect(failed[0]!.reason).toContain('users_not_found');
+    // Slack has no user with Lars's email: he is listed as unreachable, for the organisers' digest.
+    expect(await node.store.listUnreachable('agder-helse-2027')).toEqual([
+      expect.objectContaining({ email: 'lars.eide@flekkefjord.example.no', name: 'Lars Eide', platform: 'slack', reason: 'users_not_found' }),
+    ]);
     const ola = await node.runtime.schedule.sentRef('agder-helse-2027', 'agder-helse-2027:task:samling-1:forankring:4204:ola.hansen@kristiansand.example.no');
     expect(ola).toMatchObject({ platform: 'slack', conversation: 'D0OLA' });
   });

@@ -16,8 +16,14 @@
  * | `samla:{<id>}:reflections:<m>[:byid]` | zset + hash | the same for reflection notes (scored by `at`)      |
  * | `samla:{<id>}:steering:<m>[:byid]`    | zset + hash | the same for steering meetings (scored by `date`)   |
  * | `samla:{<id>}:steering-links`         | hash   | municipality → SteeringLink JSON (linked from a channel) |
+ * | `samla:{<id>}:unreachable`            | hash   | lower-case email → UnreachableEntry JSON (who Samla cannot reach) |
+ * | `samla:{<id>}:leader-changes`         | list   | LeaderChange JSON, appended by imports, oldest first     |
+ * | `samla:{<id>}:nudges:<m>[:byid]`      | zset + hash | steering-group nudges sent (scored by `at`), by id  |
+ * | `samla:{<id>}:digest:snapshots`       | hash   | digest key (week) → StoredDigestSnapshot JSON           |
+ * | `samla:{<id>}:digest:order`           | zset   | digest key, scored by its planned time (ms)              |
  * | `samla:networks`                      | set    | index: ids of all imported networks                      |
  * | `samla:person:<email>:networks`       | set    | index: ids of the networks a person belongs to           |
+ * | `samla:demo:clock`                    | string | the local demo's simulated time (ISO), while it is stopped |
  * | `samla:identity:<platform>:user:<id>` | string | a platform user id → email (cache, global)               |
  * | `samla:identity:<platform>:email:<e>` | string | email → platform user id (cache, global)                 |
  * | `samla:inbound:<platform>:<id>`       | string | an inbound delivery already handled (expires; global)    |
@@ -66,6 +72,16 @@ export interface Keys {
   inbound(platform: string, deliveryId: string): string;
   /** People of the network Samla cannot reach on a platform, with the reason (a hash by email). */
   unreachable(networkId: string): string;
+  /** Project-leader changes found by imports (a list of JSON, oldest first). */
+  leaderChanges(networkId: string): string;
+  /** Steering-group nudges of a municipality: ids by time (zset). */
+  nudges(networkId: string, municipality: string): string;
+  /** Steering-group nudges of a municipality: id → NudgeRecord JSON (hash). */
+  nudgesById(networkId: string, municipality: string): string;
+  /** Digest snapshots: digest key → StoredDigestSnapshot JSON (hash). */
+  digestSnapshots(networkId: string): string;
+  /** Digest snapshot keys by planned time (zset). */
+  digestSnapshotOrder(networkId: string): string;
   /** A person's Teams conversation reference, by email (global, like identities). */
   teamsPerson(email: string): string;
   /** A Teams conversation's reference (personal chat, channel or team), by conversation id (global). */
@@ -86,6 +102,8 @@ export interface Keys {
   networks(): string;
   /** Global index of the network ids one person belongs to (outside every network's slot). */
   personNetworks(email: string): string;
+  /** The local demo's simulated time, kept while Samla is stopped (global). */
+  demoClock(): string;
 }
 
 /** Hash field of a task completion inside `tasks:<gathering>`. */
@@ -152,6 +170,11 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     identityByEmail: (platform, email) => `${prefix}identity:${part('platform', platform)}:email:${normaliseEmail(email)}`,
     inbound: (platform, deliveryId) => `${prefix}inbound:${part('platform', platform)}:${part('delivery id', deliveryId)}`,
     unreachable: (id) => net(id, 'unreachable'),
+    leaderChanges: (id) => net(id, 'leader-changes'),
+    nudges: (id, m) => net(id, 'nudges', part('municipality', m)),
+    nudgesById: (id, m) => net(id, 'nudges', part('municipality', m), 'byid'),
+    digestSnapshots: (id) => net(id, 'digest', 'snapshots'),
+    digestSnapshotOrder: (id) => net(id, 'digest', 'order'),
     teamsPerson: (email) => `${prefix}teams:person:${part('email', normaliseEmail(email))}`,
     teamsConversation: (conversationId) => `${prefix}teams:conversation:${part('conversation id', conversationId)}`,
     schedule: (id) => net(id, 'schedule'),
@@ -162,5 +185,6 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     bullPrefix: () => `${prefix}{bull}`,
     networks: () => `${prefix}networks`,
     personNetworks: (email) => `${prefix}person:${normaliseEmail(email)}:networks`,
+    demoClock: () => `${prefix}demo:clock`,
   };
 }

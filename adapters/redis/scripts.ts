@@ -42,15 +42,40 @@ export const RECORD_WRITTEN = 1;
 export const RECORD_NO_NETWORK = 0;
 export const RECORD_DUPLICATE = 2;
 
+/**
+ * samlaSnapshot: keeps a digest snapshot, the first one saved per digest key, and only the
+ * newest `keep` of them.
+ *
+ * KEYS[1]  snapshots (hash)  digest key → snapshot JSON
+ * KEYS[2]  order     (zset)  digest key by planned time
+ * ARGV[1]  digest key, ARGV[2] score (ms), ARGV[3] snapshot JSON, ARGV[4] how many to keep
+ *
+ * Returns 1 when saved, 0 when a snapshot with this key was already there (nothing written).
+ */
+export const SNAPSHOT_LUA = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[3]) == 0 then
+  return 0
+end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+local old = redis.call('ZRANGE', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
+for _, k in ipairs(old) do
+  redis.call('HDEL', KEYS[1], k)
+  redis.call('ZREM', KEYS[2], k)
+end
+return 1
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     /** See RECORD_LUA. The first argument is the number of keys (3 for "put", 4 for "append"). */
     samlaRecord(numKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
+    /** See SNAPSHOT_LUA (2 keys). */
+    samlaSnapshot(numKeys: 2, ...keysAndArgs: (string | number)[]): Result<number, Context>;
   }
 }
 
 /** Registers the store's scripts on a connection (idempotent). */
 export function defineScripts(redis: Redis): void {
-  if (typeof (redis as { samlaRecord?: unknown }).samlaRecord === 'function') return;
-  redis.defineCommand('samlaRecord', { lua: RECORD_LUA });
+  if (typeof (redis as { samlaRecord?: unknown }).samlaRecord !== 'function') redis.defineCommand('samlaRecord', { lua: RECORD_LUA });
+  if (typeof (redis as { samlaSnapshot?: unknown }).samlaSnapshot !== 'function') redis.defineCommand('samlaSnapshot', { lua: SNAPSHOT_LUA });
 }

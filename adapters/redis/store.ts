@@ -11,8 +11,11 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { SamlaError, invalidInput, notFound } from '../../src/core/errors.ts';
+import type { StoredDigestSnapshot } from '../../src/core/lagging/digest.ts';
+import type { NudgeRecord } from '../../src/core/lagging/nudges.ts';
 import type {
   CheckinAnswer,
+  LeaderChange,
   NetworkDefinition,
   NetworkEvent,
   Person,
@@ -21,6 +24,7 @@ import type {
   StatusReport,
   SteeringMeeting,
   TaskCompletion,
+  UnreachableEntry,
 } from '../../src/core/model.ts';
 import { derivePeople, normaliseEmail } from '../../src/core/people.ts';
 import type {
@@ -57,7 +61,11 @@ export const EVENT_TYPES = {
   reflection: 'reflection.written',
   steering: 'steering.logged',
   steeringLinked: 'steering.linked',
+  nudge: 'nudge.sent',
 } as const;
+
+/** How many digest snapshots a network keeps (one per week). */
+export const DIGEST_SNAPSHOTS_KEPT = 8;
 
 /** What one record write needs: where it goes and the event that goes with it. */
 interface RecordWrite {
@@ -181,6 +189,10 @@ export class RedisStore implements NetworkStore {
     };
     if (actor) event.actor = actor;
     tx.xadd(k.events(id), '*', ...encodeEventFields(event));
+    if (plan.leaderChanges.length) {
+      const at = now.toISOString();
+      tx.rpush(k.leaderChanges(id), ...plan.leaderChanges.map((c) => canonicalJson({ ...c, at })));
+    }
     return tx;
   }
 
@@ -341,10 +353,10 @@ export class RedisStore implements NetworkStore {
     });
   }
 
-  /** Reflection notes of a municipality, oldest first (by `at`). */
-  async listReflections(networkId: string, municipality: string): Promise<ReflectionNote[]> {
+  /** Reflection notes of a municipality, oldest first (by `at`); only the newest `opts.newest` when given. */
+  async listReflections(networkId: string, municipality: string, opts: { newest?: number } = {}): Promise<ReflectionNote[]> {
     const k = this.keys;
-    const ids = await this.redis.zrange(k.reflections(networkId, municipality), 0, '-1');
+    const ids = await this.redis.zrange(k.reflections(networkId, municipality), opts.newest === undefined ? 0 : -Math.max(1, opts.newest), '-1');
     return this.readByIds<ReflectionNote>(k.reflectionsById(networkId, municipality), ids, REFLECTION_FIELDS, 'reflection note');
   }
 
@@ -366,10 +378,10 @@ export class RedisStore implements NetworkStore {
     });
   }
 
-  /** Steering meetings of a municipality, oldest first (by meeting `date`). */
-  async listSteeringMeetings(networkId: string, municipality: string): Promise<SteeringMeeting[]> {
+  /** Steering meetings of a municipality, oldest first (by meeting `date`); only the newest `opts.newest` when given. */
+  async listSteeringMeetings(networkId: string, municipality: string, opts: { newest?: number } = {}): Promise<SteeringMeeting[]> {
     const k = this.keys;
-    const ids = await this.redis.zrange(k.steering(networkId, municipality), 0, '-1');
+    const ids = await this.redis.zrange(k.steering(networkId, municipality), opts.newest === undefined ? 0 : -Math.max(1, opts.newest), '-1');
     return this.readByIds<SteeringMeeting>(k.steeringById(networkId, municipality), ids, STEERING_FIELDS, 'steering meeting');
   }
 
@@ -433,6 +445,86 @@ export class RedisStore implements NetworkStore {
         ? await this.redis.xrange(key, start, '+')
         : await this.redis.xrange(key, start, '+', 'COUNT', opts.count);
     return entries.map(([id, fields]) => decodeEvent(id, fields, key));
+  }
+
+  /* ---------- lagging: leader changes, nudges, digest snapshots, unreachable people ---------- */
+
+  /** Project-leader changes found by imports, oldest first. */
+  async listLeaderChanges(networkId: string): Promise<LeaderChange[]> {
+    const key = this.keys.leaderChanges(networkId);
+    const all = await this.redis.lrange(key, 0, -1);
+    return all.map((json, i) => decodeObject<LeaderChange>(json, ['municipality', 'at'], 'project-leader change', `${key} #${i}`));
+  }
+
+  /** Records a nudge that was sent (once per id), with a `nudge.sent` event; NOT_FOUND without the network. */
+  async recordNudge(networkId: string, nudge: NudgeRecord): Promise<void> {
+    const id = nudge.id ?? `${nudge.municipality}:${nudge.level}:${nudge.at}`;
+    const record: NudgeRecord = { ...nudge, id };
+    await this.writeRecord({
+      network: networkId,
+      dataKey: this.keys.nudgesById(networkId, nudge.municipality),
+      order: { key: this.keys.nudges(networkId, nudge.municipality), score: timeScore(nudge.at) },
+      field: id,
+      json: canonicalJson(record),
+      event: {
+        type: EVENT_TYPES.nudge,
+        at: nudge.at,
+        actor: 'scheduler',
+        data: { id, municipality: nudge.municipality, level: nudge.level, signals: nudge.signals, ...(nudge.channel ? { channel: nudge.channel } : {}) },
+      },
+    });
+  }
+
+  /** A municipality's nudges, newest first. */
+  async listNudges(networkId: string, municipality: string, limit?: number): Promise<NudgeRecord[]> {
+    const k = this.keys;
+    if (limit !== undefined && limit <= 0) return [];
+    const ids = await this.redis.zrevrange(k.nudges(networkId, municipality), 0, limit === undefined ? -1 : limit - 1);
+    return this.readByIds<NudgeRecord>(k.nudgesById(networkId, municipality), ids, NUDGE_FIELDS, 'nudge');
+  }
+
+  /** Keeps a digest's snapshot: the first per key wins; the newest DIGEST_SNAPSHOTS_KEPT are kept. */
+  async saveDigestSnapshot(networkId: string, s: StoredDigestSnapshot): Promise<void> {
+    const k = this.keys;
+    await this.redis.samlaSnapshot(2, k.digestSnapshots(networkId), k.digestSnapshotOrder(networkId), s.key, timeScore(s.at), canonicalJson(s), DIGEST_SNAPSHOTS_KEPT);
+  }
+
+  /** The newest snapshot, or the newest planned before `before`. */
+  async lastDigestSnapshot(networkId: string, before?: Date): Promise<StoredDigestSnapshot | undefined> {
+    const k = this.keys;
+    const max = before ? `(${before.getTime()}` : '+inf';
+    const [key] = await this.redis.zrevrangebyscore(k.digestSnapshotOrder(networkId), max, '-inf', 'LIMIT', 0, 1);
+    if (key === undefined) return undefined;
+    const json = await this.redis.hget(k.digestSnapshots(networkId), key);
+    return json === null ? undefined : decodeObject<StoredDigestSnapshot>(json, ['key', 'at'], 'digest snapshot', `${k.digestSnapshots(networkId)} ${key}`);
+  }
+
+  /** People of a network Samla cannot reach, sorted by email; damaged entries are skipped. */
+  async listUnreachable(networkId: string): Promise<UnreachableEntry[]> {
+    const all = await this.redis.hgetall(this.keys.unreachable(networkId));
+    const out: UnreachableEntry[] = [];
+    for (const email of Object.keys(all).sort()) {
+      try {
+        const e = JSON.parse(all[email]!) as Partial<UnreachableEntry>;
+        if (typeof e.email === 'string' && typeof e.reason === 'string' && typeof e.at === 'string' && typeof e.platform === 'string') out.push(e as UnreachableEntry);
+      } catch {
+        // a damaged entry is skipped; the next failure rewrites it
+      }
+    }
+    return out;
+  }
+
+  /** Records (or refreshes) that a person cannot be reached, in each of the networks. */
+  async markUnreachable(networkIds: readonly string[], entry: UnreachableEntry): Promise<void> {
+    const email = normaliseEmail(entry.email);
+    const json = canonicalJson({ ...entry, email });
+    await Promise.all(networkIds.map((n) => this.redis.hset(this.keys.unreachable(n), email, json)));
+  }
+
+  /** Forgets that a person was unreachable, in each of the networks. */
+  async clearUnreachable(networkIds: readonly string[], email: string): Promise<void> {
+    const field = normaliseEmail(email);
+    await Promise.all(networkIds.map((n) => this.redis.hdel(this.keys.unreachable(n), field)));
   }
 
   /* ---------- helpers ---------- */
@@ -506,6 +598,7 @@ const CHECKIN_FIELDS = ['network', 'gathering', 'municipality', 'email', 'at'] a
 const STATUS_FIELDS = ['id', 'network', 'municipality', 'email', 'at'] as const;
 const REFLECTION_FIELDS = ['id', 'network', 'municipality', 'email', 'at'] as const;
 const STEERING_FIELDS = ['id', 'network', 'municipality', 'date', 'at'] as const;
+const NUDGE_FIELDS = ['id', 'municipality', 'level', 'at'] as const;
 
 function recordEvent(type: string, at: string, actor: string, data: Record<string, unknown>): Omit<NetworkEvent, 'id'> {
   return { type, at, actor, data };

@@ -7,7 +7,9 @@
  *   message; views.publish when the button was in the App Home);
  * - task.comment, checkin.text, reflection.write, status.open: open the form (views.open with
  *   the click's trigger_id; the form remembers which message to update);
- * - status.short: save the short status for the chosen municipality.
+ * - status.short: save the short status for the chosen municipality;
+ * - steering.met: the "we met" form of a steering-group nudge (openSteeringMetForm), often
+ *   clicked in the steering group's channel.
  */
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { ActionPayload, FormDraft, MessageDraft } from '../../src/core/drafts.ts';
@@ -15,6 +17,7 @@ import { answerCheckin, openCheckinForm } from '../../src/core/journeys/checkin.
 import type { Me } from '../../src/core/journeys/context.ts';
 import { openReflection } from '../../src/core/journeys/reflection.ts';
 import { openStatus, submitShortStatus } from '../../src/core/journeys/status.ts';
+import { openSteeringMetForm } from '../../src/core/journeys/steeringMeeting.ts';
 import { answerTask, openTaskComment } from '../../src/core/journeys/tasks.ts';
 import type { Locale } from '../../src/core/model.ts';
 import { publishHome } from './home.ts';
@@ -80,6 +83,8 @@ async function runAction(s: SlackServices, click: Click): Promise<void> {
       const opening = await openStatus(ctx, me, payload.m ? { network: payload.n, municipality: payload.m } : undefined);
       return opening.kind === 'form' ? openForm(click, opening.form) : click.reply(opening.message);
     }
+    case 'steering.met':
+      return openForm(click, openSteeringMetForm(ctx, me, payload));
     case 'status.short': {
       const r = await submitShortStatus(ctx, me, payload.v ?? '', payload.m ? { network: payload.n, municipality: payload.m } : undefined);
       if (r.kind === 'form') return openForm(click, r.form);

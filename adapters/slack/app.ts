@@ -32,6 +32,9 @@ import { onViewSubmission } from './submissions.ts';
 /** Where Slack sends everything: the Request URL of slash commands, interactivity and events. */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
+/** Largest Slack request accepted; Slack's largest payloads (a modal's view_submission) are far smaller. */
+export const SLACK_BODY_LIMIT = '1mb';
+
 /**
  * The Slack plugin for startServer(). Reads the Slack settings from `deps.env` now (a malformed
  * setting throws INVALID_CONFIG naming the variable); without them it mounts nothing and logs
@@ -47,23 +50,30 @@ export function slackPlugin(deps: AppDeps): HttpPlugin {
       },
     };
   }
+  const pending = new Set<Promise<unknown>>();
   return {
     name: 'slack',
     mount(app) {
-      mountSlack(app, deps, settings.config);
+      mountSlack(app, deps, settings.config, pending);
       deps.logger.info({ path: SLACK_EVENTS_PATH, apiUrl: settings.config.apiUrl }, 'Slack enabled');
+    },
+    // A graceful shutdown waits for the work that runs after the ack (journeys, Slack calls).
+    async close() {
+      while (pending.size) await Promise.allSettled([...pending]);
     },
   };
 }
 
 /** Builds the Bolt app on `expressApp` and registers every listener. */
-export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConfig): App {
+export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConfig, pending = new Set<Promise<unknown>>()): App {
   const logger = boltLogger(deps.logger);
   const receiver = new ExpressReceiver({
     signingSecret: config.signingSecret,
     app: expressApp,
     endpoints: SLACK_EVENTS_PATH,
     processBeforeResponse: false,
+    // Refuse a body over the limit (413) before reading it whole (the server also checks Content-Length).
+    bodyLimit: SLACK_BODY_LIMIT,
     logger,
   });
   const bolt = new App({
@@ -81,6 +91,16 @@ export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConf
     logger: deps.logger.child({ component: 'slack' }),
   };
 
+  // Every request's whole handling (also what runs after the ack) is tracked until it ends.
+  bolt.use(async ({ next }) => {
+    const work = next();
+    pending.add(work);
+    try {
+      await work;
+    } finally {
+      pending.delete(work);
+    }
+  });
   bolt.use(answerMalformed(s));
   bolt.command(/.*/, async ({ ack, body, client, respond, context }) => {
     await ack();

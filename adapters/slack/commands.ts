@@ -6,10 +6,15 @@
  *   the choice message; not a project leader → who the project leader is.
  * - `/status <text>` saves a short status; several municipalities → buttons that carry the text.
  * - `/samla help | oppgaver | neste | status … | link steering <kommunenummer>`.
+ * - `/samla dashboard`: organisers get a link to the dashboard (journeys/dashboard.ts), ephemeral.
+ * - `/samla digest [network]`: the organisers' weekly digest as it looks now (journeys/digest.ts,
+ *   which asks src/core/access.ts); anyone who is not an organiser is told why not.
  */
 import type { RespondFn, webApi } from '@slack/bolt';
 import { parseCommand } from '../../src/core/journeys/commands.ts';
 import type { Me } from '../../src/core/journeys/context.ts';
+import { dashboardCommand } from '../../src/core/journeys/dashboard.ts';
+import { digestCommand } from '../../src/core/journeys/digest.ts';
 import { helpMessage, nextGatheringBlocks, openTaskBlocks } from '../../src/core/journeys/overview.ts';
 import { openStatus, submitShortStatus } from '../../src/core/journeys/status.ts';
 import { linkSteeringChannel } from '../../src/core/journeys/steering.ts';
@@ -54,8 +59,14 @@ async function runCommand(s: SlackServices, client: webApi.WebClient, cmd: Slash
       return reply({ fallback: t('home.title'), blocks: nextGatheringBlocks(s.journeys, me) });
     case 'help': {
       const help = helpMessage(s.journeys, me.locale);
-      return reply({ ...help, blocks: [...help.blocks, { type: 'context', text: t('slack.help_commands') }] });
+      const organiser = me.organiserOf.length > 0 ? [{ type: 'context' as const, text: t('lagging.slack_help_digest') }] : [];
+      return reply({ ...help, blocks: [...help.blocks, { type: 'context', text: t('slack.help_commands') }, ...organiser] });
     }
+    case 'digest':
+      return reply((await digestCommand(s.journeys, me, parsed.args)).message);
+    case 'dashboard':
+      // The answer to a slash command is ephemeral: only the organiser sees the link.
+      return reply(dashboardCommand(s.journeys, me, 'private').message);
     case 'link_steering':
       return linkCommand(s, client, cmd, me, parsed.municipality, reply);
     default:

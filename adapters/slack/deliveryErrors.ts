@@ -7,6 +7,9 @@
  *   missing_scope, …), or the message itself is invalid; any other `ok: false` answer too.
  * - transient: 429 (with `retryAfterMs` from Retry-After), HTTP 5xx, a platform error Slack calls
  *   temporary (internal_error, service_unavailable, …), and network failures or timeouts.
+ *
+ * Failures that are the person's (no Slack user with that email, a deactivated account) are
+ * marked `unreachable`: the delivery worker records the person as unreachable for the digest.
  */
 import { webApi } from '@slack/bolt';
 import { DeliveryError } from '../../src/core/ports.ts';
@@ -21,6 +24,9 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
   'request_timeout',
   'team_added_to_org',
 ]);
+
+/** `ok: false` errors that mean the person cannot be reached in this workspace. */
+export const PERSON_UNREACHABLE_ERRORS: ReadonlySet<string> = new Set(['users_not_found', 'user_not_found', 'account_inactive', 'user_disabled']);
 
 /** What a Slack error code means for the operator, where it is worth saying. */
 const HINTS: Record<string, string> = {
@@ -45,7 +51,10 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
   if (err instanceof webApi.WebAPIPlatformError) {
     const code = err.data.error;
     const hint = HINTS[code] ? ` (${HINTS[code]})` : '';
-    return new DeliveryError(`${what}: Slack answered ${code}${hint}`, !TRANSIENT_PLATFORM_ERRORS.has(code), code, undefined, { cause: err });
+    return new DeliveryError(`${what}: Slack answered ${code}${hint}`, !TRANSIENT_PLATFORM_ERRORS.has(code), code, undefined, {
+      cause: err,
+      unreachable: PERSON_UNREACHABLE_ERRORS.has(code),
+    });
   }
   if (err instanceof webApi.WebAPIHTTPError) {
     const retryAfter = Number(err.headers['retry-after']);

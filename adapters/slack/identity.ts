@@ -7,6 +7,7 @@
  * names the organisers to contact (`errors.unknown_person`).
  */
 import type { webApi } from '@slack/bolt';
+import { SamlaError } from '../../src/core/errors.ts';
 import type { Logger } from 'pino';
 import { organisersText, whoAmI, type JourneyContext, type Me } from '../../src/core/journeys/context.ts';
 import type { Locale, NetworkDefinition } from '../../src/core/model.ts';
@@ -75,13 +76,61 @@ export class SlackIdentity {
     return id;
   }
 
-  /** The person behind a Slack user id, or the answer for someone Samla does not know. */
+  /**
+   * The person behind a Slack user id, or the answer for someone Samla does not know. When Redis
+   * (or Slack) fails on the way, throws IdentityUnavailable with the person's language as best
+   * known (see `fallbackLocale`), so they are told "nothing was saved" in their language.
+   */
   async resolve(ctx: JourneyContext, client: webApi.WebClient, userId: string): Promise<SlackPerson> {
-    const { email, locale } = await this.emailOf(client, userId);
-    const me = email ? await whoAmI(ctx, email) : undefined;
-    if (me) return { kind: 'known', me, userId };
-    const lang = locale ?? 'nb';
-    return { kind: 'unknown', locale: lang, message: await unknownPersonText(ctx, lang), userId };
+    try {
+      const { email, locale } = await this.emailOf(client, userId);
+      const me = email ? await whoAmI(ctx, email) : undefined;
+      if (me) {
+        this.rememberLocale(userId, me.locale);
+        return { kind: 'known', me, userId };
+      }
+      const lang = locale ?? 'nb';
+      return { kind: 'unknown', locale: lang, message: await unknownPersonText(ctx, lang), userId };
+    } catch (err) {
+      throw new IdentityUnavailable(await this.fallbackLocale(client, userId), err);
+    }
+  }
+
+  /** Languages of people seen lately, by Slack user id (kept in memory, at most RECENT_LOCALES). */
+  private readonly recentLocales = new Map<string, Locale>();
+
+  private rememberLocale(userId: string, locale: Locale): void {
+    this.recentLocales.delete(userId);
+    this.recentLocales.set(userId, locale);
+    if (this.recentLocales.size > RECENT_LOCALES) this.recentLocales.delete(this.recentLocales.keys().next().value!);
+  }
+
+  /**
+   * The person's language without Redis: the one Samla last saw them with in this process, else
+   * their Slack locale (users.info), else bokmål.
+   */
+  async fallbackLocale(client: webApi.WebClient, userId: string): Promise<Locale> {
+    const seen = this.recentLocales.get(userId);
+    if (seen) return seen;
+    try {
+      const info = (await client.users.info({ user: userId, include_locale: true })) as UsersInfo;
+      return localeOfSlack(info.user?.locale) ?? 'nb';
+    } catch {
+      return 'nb';
+    }
+  }
+}
+
+/** How many people's languages SlackIdentity keeps in memory for answering while Redis is down. */
+const RECENT_LOCALES = 10_000;
+
+/** Finding out who is writing failed (Redis or Slack down); `locale` is their language as best known. */
+export class IdentityUnavailable extends SamlaError {
+  constructor(
+    readonly locale: Locale,
+    cause: unknown,
+  ) {
+    super('UNAVAILABLE', `Could not find out who is writing: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 

@@ -16,6 +16,7 @@ import { message, text, type MessageDraft } from '../../src/core/drafts.ts';
 import { JourneyRefusal } from '../../src/core/journeys/context.ts';
 import type { Locale } from '../../src/core/model.ts';
 import type { Texts } from '../../src/core/texts.ts';
+import { IdentityUnavailable } from './identity.ts';
 import { renderMessage } from './render.ts';
 
 export interface ReplyOptions {
@@ -57,5 +58,7 @@ export function replyTo(userId: string, client: webApi.WebClient, respond: Respo
 export function failureText(err: unknown, texts: Texts, locale: Locale, logger: Logger, what: string): string {
   if (err instanceof JourneyRefusal) return err.userMessage;
   logger.error({ err }, `Slack: ${what} failed`);
-  return texts.t(locale, 'errors.unavailable');
+  // When finding the person failed, the error knows their language better than the caller.
+  const known = err instanceof IdentityUnavailable ? err.locale : locale;
+  return texts.t(known, 'errors.unavailable');
 }

@@ -6,8 +6,9 @@
  * - invalid fields → `response_action: "errors"` (an error under each field; nothing stored);
  * - a reflection note that seems to hold an identity number → `response_action: "update"` with
  *   the warning form (nothing stored until confirmed);
- * - saved status / note → `update` to a notice that says so; saved task comment / check-in →
- *   the modal closes and the message the form came from is updated in place;
+ * - saved status / note / steering-group meeting ("we met") → `update` to a notice that says so;
+ *   saved task comment / check-in → the modal closes and the message the form came from is
+ *   updated in place;
  * - a refusal or a failure → `update` to a notice with what to do.
  */
 import type { types, webApi } from '@slack/bolt';
@@ -16,6 +17,7 @@ import { answerCheckin } from '../../src/core/journeys/checkin.ts';
 import type { Me } from '../../src/core/journeys/context.ts';
 import { submitReflection } from '../../src/core/journeys/reflection.ts';
 import { submitStatus } from '../../src/core/journeys/status.ts';
+import { logSteeringMeeting } from '../../src/core/journeys/steeringMeeting.ts';
 import { answerTask } from '../../src/core/journeys/tasks.ts';
 import type { Locale } from '../../src/core/model.ts';
 import { readFormValues } from './formValues.ts';
@@ -98,6 +100,10 @@ async function runSubmission(
     case 'checkin': {
       const r = await answerCheckin(ctx, me, meta.payload, values);
       return r.kind === 'invalid' ? { ack: renderErrors(r, inputs) } : { ack: undefined, after: updateOrigin(r.message) };
+    }
+    case 'steering.met': {
+      const r = await logSteeringMeeting(ctx, me, meta.payload, values);
+      return { ack: r.kind === 'invalid' ? renderErrors(r, inputs) : notice(me.locale, r.message) };
     }
     default:
       s.logger.warn({ form: formId }, 'Slack: a form Samla does not know');

@@ -23,7 +23,7 @@ export interface TeamsPlugin extends HttpPlugin {
   config: TeamsConfig;
   /** Proactive messages (the scheduler's way out to Teams). */
   platform: TeamsPlatform;
-  /** Conversation references and the unreachable lists (`listUnreachable(networkId)`). */
+  /** Conversation references (who cannot be reached is in the store: `store.listUnreachable(networkId)`). */
   references: TeamsReferenceStore;
   /** Resolves when the background work started so far (roster syncs) has finished. */
   idle(): Promise<void>;

@@ -10,11 +10,15 @@
  * | `oppgaver`                   | my open tasks, with Done / Comment                             |
  * | `neste`                      | the next gathering of each of my networks                      |
  * | `hjelp`, `help`, or nothing  | what Samla understands                                         |
+ * | `dashboard`                  | organisers: a link to the dashboard (journeys/dashboard.ts); in a personal chat only |
  * | `link steering <kommune>`    | links the steering group to this channel (journeys/steering.ts); channels only |
+ * | `digest [network]`           | the organisers' weekly digest as it looks now (journeys/digest.ts), in a personal chat only; others are told why not |
  * | anything else                | a hint to type `hjelp`                                         |
  */
 import { parseCommand } from '../../src/core/journeys/commands.ts';
 import type { JourneyContext, Me } from '../../src/core/journeys/context.ts';
+import { dashboardCommand } from '../../src/core/journeys/dashboard.ts';
+import { digestCommand } from '../../src/core/journeys/digest.ts';
 import { helpMessage, nextGatheringBlocks, openTaskBlocks } from '../../src/core/journeys/overview.ts';
 import { openStatus, submitShortStatus } from '../../src/core/journeys/status.ts';
 import { linkSteeringChannel } from '../../src/core/journeys/steering.ts';
@@ -64,8 +68,20 @@ export async function answerCommand(ctx: JourneyContext, me: Me, text: string, p
       const blocks = nextGatheringBlocks(ctx, me);
       return blocks.length ? show(messageCard({ fallback: t('home.title'), blocks })) : say(t('home.no_next_gathering'));
     }
-    case 'help':
-      return show(messageCard(helpMessage(ctx, me.locale)));
+    case 'help': {
+      const help = helpMessage(ctx, me.locale);
+      if (me.organiserOf.length === 0) return show(messageCard(help));
+      return show(messageCard({ ...help, blocks: [...help.blocks, { type: 'text', text: ctx.texts.t(me.locale, 'lagging.help_digest') }] }));
+    }
+    case 'digest': {
+      // The digest names municipalities that may need support: never into a channel they may read.
+      if (place.kind !== 'personal') return say(t('lagging.teams_digest_in_chat'));
+      const r = await digestCommand(ctx, me, cmd.args);
+      return r.kind === 'digest' ? show(messageCard(r.message)) : say(r.message);
+    }
+    case 'dashboard':
+      // A signed link: only in a personal chat, where nobody else reads it.
+      return say(dashboardCommand(ctx, me, place.kind === 'personal' ? 'private' : 'shared').message);
     case 'link_steering': {
       if (place.kind !== 'channel') return say(t('teams.link_in_channel'));
       const result = await linkSteeringChannel(ctx, me, { municipality: cmd.municipality, platform: 'teams', channel: place.channel });

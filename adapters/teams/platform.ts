@@ -173,7 +173,7 @@ export class TeamsPlatform implements ChatPlatform {
   private async unreachable(email: string, reason: 'no_reference' | 'bot_not_in_roster' | 'delivery_failed', detail: string): Promise<void> {
     const networks = await this.deps.store.networksOf(email);
     const person = networks.length ? await this.deps.store.getPerson(networks[0]!, email) : undefined;
-    await this.deps.refs.markUnreachable(networks, {
+    await this.deps.store.markUnreachable(networks, {
       email,
       ...(person ? { name: person.name } : {}),
       platform: 'teams',

@@ -8,14 +8,17 @@
  *   instead of overwriting each other, without a read-then-write.
  * - a conversation's reference, by conversation id (`teams:conversation:<id>`): serviceUrl,
  *   tenant, kind; for channels (steering groups) and for updating any message later.
- * - per network, who cannot be reached (`{<network>}:unreachable`, a hash by email) with the
- *   reason and time, so the organisers see it; cleared when the person turns up.
+ *
+ * Who cannot be reached is kept by the store, per network (NetworkStore.markUnreachable, the
+ * `{<network>}:unreachable` hash, shared with the other platforms and the delivery worker), with
+ * the Teams reasons below, so the organisers see it; cleared when the person turns up.
  *
  * Captured from every installation, `conversationUpdate` and message Samla receives.
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { type Keys, createKeys } from '../redis/keys.ts';
+import type { UnreachableEntry } from '../../src/core/model.ts';
 import { normaliseEmail } from '../../src/core/people.ts';
 import type { ConversationKind } from './activity.ts';
 
@@ -48,15 +51,10 @@ export interface ConversationRef {
 export const UNREACHABLE_REASONS = ['no_reference', 'bot_not_in_roster', 'delivery_failed'] as const;
 export type UnreachableReason = (typeof UNREACHABLE_REASONS)[number];
 
-/** Someone Samla could not reach in Teams, shown to the organisers. */
-export interface Unreachable {
-  email: string;
-  name?: string;
+/** Someone Samla could not reach in Teams, shown to the organisers (an UnreachableEntry with a Teams reason). */
+export interface Unreachable extends UnreachableEntry {
   platform: 'teams';
   reason: UnreachableReason;
-  /** What the platform said, for the operator ("403 BotNotInConversationRoster"). */
-  detail?: string;
-  at: string;
 }
 
 const personSchema = z.object({
@@ -78,15 +76,6 @@ const conversationSchema = z.object({
   tenantId: z.string().optional(),
   teamId: z.string().optional(),
   botId: z.string().optional(),
-  at: z.string(),
-});
-
-const unreachableSchema = z.object({
-  email: z.string(),
-  name: z.string().optional(),
-  platform: z.literal('teams'),
-  reason: z.enum(UNREACHABLE_REASONS),
-  detail: z.string().optional(),
   at: z.string(),
 });
 
@@ -131,38 +120,5 @@ export class TeamsReferenceStore {
     } catch {
       return undefined;
     }
-  }
-
-  /** Records (or refreshes) that a person cannot be reached, in each of their networks. */
-  async markUnreachable(networks: string[], entry: Unreachable): Promise<void> {
-    if (networks.length === 0) return;
-    const email = normaliseEmail(entry.email);
-    const json = JSON.stringify({ ...entry, email });
-    const pipe = this.redis.pipeline();
-    for (const n of networks) pipe.hset(this.keys.unreachable(n), email, json);
-    await pipe.exec();
-  }
-
-  /** Forgets that a person was unreachable (they wrote to Samla, or a chat was opened). */
-  async clearUnreachable(networks: string[], email: string): Promise<void> {
-    if (networks.length === 0) return;
-    const pipe = this.redis.pipeline();
-    for (const n of networks) pipe.hdel(this.keys.unreachable(n), normaliseEmail(email));
-    await pipe.exec();
-  }
-
-  /** The people of a network Samla cannot reach in Teams, by email. */
-  async listUnreachable(networkId: string): Promise<Unreachable[]> {
-    const all = await this.redis.hgetall(this.keys.unreachable(networkId));
-    const out: Unreachable[] = [];
-    for (const email of Object.keys(all).sort()) {
-      try {
-        const parsed = unreachableSchema.safeParse(JSON.parse(all[email]!));
-        if (parsed.success) out.push(parsed.data);
-      } catch {
-        // a damaged entry is skipped; the next failure rewrites it
-      }
-    }
-    return out;
   }
 }

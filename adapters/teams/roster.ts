@@ -103,12 +103,12 @@ export async function syncMembers(deps: RosterDeps, client: ConnectorClient, pla
         botId: place.botId,
         at: at(),
       });
-      await deps.refs.clearUnreachable(match.networks, match.email);
+      await deps.store.clearUnreachable(match.networks, match.email);
       report.opened.push(match.email);
     } catch (err) {
       const failure = toDeliveryError(err, `Opening a personal chat with ${match.email}`);
       const reason = isNotInRoster(err) ? 'bot_not_in_roster' : 'delivery_failed';
-      await deps.refs.markUnreachable(match.networks, { email: match.email, name: person.name, platform: 'teams', reason, detail: failure.message, at: at() });
+      await deps.store.markUnreachable(match.networks, { email: match.email, name: person.name, platform: 'teams', reason, detail: failure.message, at: at() });
       report.unreachable.push({ email: match.email, reason });
       deps.logger.warn({ email: match.email, code: failure.code, permanent: failure.permanent }, 'Samla could not open a personal chat in Teams; recorded as unreachable');
     }
@@ -121,7 +121,7 @@ export async function syncMembers(deps: RosterDeps, client: ConnectorClient, pla
         if (!mustReach(person) || done.has(person.email)) continue;
         const ref = await deps.refs.person(person.email);
         if (ref?.conversationId) continue;
-        await deps.refs.markUnreachable([networkId], {
+        await deps.store.markUnreachable([networkId], {
           email: person.email,
           name: person.name,
           platform: 'teams',

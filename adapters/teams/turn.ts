@@ -136,7 +136,7 @@ async function sender(svc: TurnServices, client: ConnectorClient, a: InboundActi
       at: svc.journeys.now().toISOString(),
     });
     const networks = [...new Set([...me.seats.map((s) => s.network.id), ...me.organiserOf.map((n) => n.id)])];
-    await svc.refs.clearUnreachable(networks, me.email);
+    await svc.store.clearUnreachable(networks, me.email);
   }
   return me;
 }

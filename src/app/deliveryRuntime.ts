@@ -19,6 +19,7 @@ import { tick, type TickDeps, type TickReport } from '../core/scheduler/tick.ts'
 import type { Texts } from '../core/texts.ts';
 import { Pacer } from './deliveryPacing.ts';
 import { DeliveryQueues } from './deliveryQueue.ts';
+import { BULLMQ_CONNECTION_OVERRIDES } from './redis.ts';
 import { startDeliveryWorker, type DeliveryResult } from './deliveryWorker.ts';
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from './schedulerConfig.ts';
 
@@ -47,6 +48,8 @@ export class DeliveryRuntime {
   private readonly bull: Redis;
   private readonly pacer: Pacer;
   private readonly workers: Worker<Occurrence, DeliveryResult>[] = [];
+  /** When each network's nudges were last looked at, across this runtime's passes. */
+  private readonly nudgesChecked = new Map<string, number>();
   private readonly workerPlatforms: Platform[] = [];
 
   constructor(private readonly opts: DeliveryRuntimeOptions) {
@@ -55,11 +58,21 @@ export class DeliveryRuntime {
     this.clock = opts.clock ?? (() => new Date());
     this.logger = opts.logger ?? silentLogger;
     this.schedule = new RedisScheduleStore(opts.redis, opts.prefix);
-    // BullMQ wants maxRetriesPerRequest: null, so that a Redis restart makes it wait, not fail.
-    this.bull = opts.redis.duplicate({ maxRetriesPerRequest: null });
+    // BullMQ wants maxRetriesPerRequest: null, its offline queue and no command timeout (blocking
+    // reads), so that a Redis restart makes it wait, not fail (./redis.ts).
+    this.bull = opts.redis.duplicate(BULLMQ_CONNECTION_OVERRIDES);
     this.bull.on('error', () => {}); // BullMQ reports failures through its own calls and events
     this.pacer = new Pacer(opts.redis, this.keys, this.config.limits);
     this.queues = new DeliveryQueues(this.bull, this.keys, this.config);
+    // Without a listener BullMQ prints every connection error while Redis is away; say it once a minute.
+    let lastSaid = 0;
+    for (const queue of Object.values(this.queues.queues)) {
+      queue.on('error', (err: Error) => {
+        if (Date.now() - lastSaid < 60_000) return;
+        lastSaid = Date.now();
+        this.logger.warn({ err: err.message, queue: queue.name }, 'delivery queue: Redis connection error (retrying; jobs wait)');
+      });
+    }
     const journeys: JourneyContext = { store: opts.store, texts: opts.texts, now: this.clock };
     this.delivery = { journeys, schedule: this.schedule, facts: this.schedule, networks: new NetworkCache(opts.store) };
   }
@@ -73,6 +86,7 @@ export class DeliveryRuntime {
       logger: this.logger,
       networks: this.delivery.networks,
       reminderFraction: this.config.reminderFraction,
+      ...(this.config.nudges ? { nudges: { ...this.config.nudges, checked: this.nudgesChecked } } : {}),
       ...this.opts.tickOptions,
     };
     return tick(deps, at, networks ? { networks } : {});
@@ -97,6 +111,11 @@ export class DeliveryRuntime {
         }),
       );
     }
+  }
+
+  /** The delivery workers started so far, with their platform (for metrics and readiness). */
+  get runningWorkers(): { platform: Platform; worker: Worker<Occurrence, DeliveryResult> }[] {
+    return this.workers.map((worker, i) => ({ platform: this.workerPlatforms[i]!, worker }));
   }
 
   /**

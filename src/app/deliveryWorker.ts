@@ -7,11 +7,16 @@
  *    `skipped`, skips one that lost its point or is no longer needed, and builds the message;
  * 2. per-conversation pacing (./deliveryPacing.ts): if the conversation got a message less than
  *    its interval ago, the job is delayed until it may go (BullMQ `DelayedError`, no try used);
- * 3. the platform sends it; the SentRef is recorded with state `sent` and a `prompt.sent` event.
+ * 3. the platform sends it: a DM to the person, or for a steering-group nudge with a `channel`, a
+ *    post in that channel; what the message leaves behind (a digest's snapshot, a nudge in the
+ *    municipality's history) and the SentRef are recorded, with state `sent` and a `prompt.sent`
+ *    event. A person a message reached no longer counts as unreachable in that network.
  *
  * Failures, told apart by the adapters' DeliveryError:
  * - permanent (user not found, channel archived…): state `failed` with the reason, and
- *   `UnrecoverableError` so BullMQ does not retry; the job stays in the failed list;
+ *   `UnrecoverableError` so BullMQ does not retry; the job stays in the failed list; when the
+ *   failure is the person's (`DeliveryError.unreachable`: no such user, a deactivated account)
+ *   they are recorded as unreachable in each of their networks, for the organisers' digest;
  * - rate limited (`retryAfterMs`, a 429): the platform's whole queue pauses for that long
  *   (`Queue.rateLimit`, shared by every process) and the job goes back to waiting without using
  *   up a try (`Worker.RateLimitError`);
@@ -110,11 +115,16 @@ async function deliverJob(opts: DeliveryWorkerOptions, job: DeliveryJob, token?:
 
   let ref: SentRef;
   try {
-    ref = await opts.chat.sendToPerson(o.email, prepared.draft);
+    ref = o.channel ? await opts.chat.sendToChannel(o.channel, prepared.draft) : await opts.chat.sendToPerson(o.email, prepared.draft);
   } catch (err) {
     return failed(opts, job, o, err, attempt);
   }
-  await recordSent(delivery, o, ref, attempt);
+  await recordSent(delivery, o, ref, attempt, prepared.effects);
+  if (!o.channel) {
+    await delivery.journeys.store.clearUnreachable([o.network], o.email).catch((err: unknown) =>
+      logger.warn({ network: o.network, email: o.email, err: errorText(err) }, 'could not clear an unreachable mark after a delivery'),
+    );
+  }
   return { outcome: 'sent', ref };
 }
 
@@ -125,6 +135,7 @@ async function failed(opts: DeliveryWorkerOptions, job: DeliveryJob, o: Occurren
   const message = errorText(err);
   const log = { network: o.network, occurrence: o.id, platform: opts.platform, attempt, err: message };
   if (err instanceof DeliveryError && err.permanent) {
+    if (err.unreachable && !o.channel) await markUnreachable(opts, o, err, now);
     await delivery.schedule.markFailed(o, message, attempt, now);
     logger.warn(log, 'delivery failed permanently; not retried (samla deliveries failed lists it)');
     throw new UnrecoverableError(message);
@@ -143,6 +154,25 @@ async function failed(opts: DeliveryWorkerOptions, job: DeliveryJob, o: Occurren
     logger.info(log, 'delivery failed; retrying with backoff');
   }
   throw err instanceof Error ? err : new Error(message);
+}
+
+/** Records the occurrence's person as unreachable in each of their networks (logged, never thrown). */
+async function markUnreachable(opts: DeliveryWorkerOptions, o: Occurrence, err: DeliveryError, now: Date): Promise<void> {
+  const store = opts.delivery.journeys.store;
+  try {
+    const networks = await store.networksOf(o.email);
+    await store.markUnreachable(networks.includes(o.network) ? networks : [o.network, ...networks], {
+      email: o.email,
+      name: o.name,
+      platform: opts.platform,
+      reason: err.code,
+      detail: err.message,
+      at: now.toISOString(),
+    });
+    opts.logger.warn({ network: o.network, email: o.email, reason: err.code }, 'a person cannot be reached; recorded as unreachable for the digest');
+  } catch (e) {
+    opts.logger.error({ network: o.network, email: o.email, err: errorText(e) }, 'recording an unreachable person failed');
+  }
 }
 
 function errorText(err: unknown): string {

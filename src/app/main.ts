@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
 import { slackPlugin } from '../../adapters/slack/app.ts';
 import { slackPlatformFrom } from '../../adapters/slack/platform.ts';
@@ -16,11 +16,17 @@ import type { NetworkDefinition, Platform } from '../core/model.ts';
 import { parseNetworkFile } from '../core/networkFile.ts';
 import type { ChatPlatform, ImportResult } from '../core/ports.ts';
 import { readConfig, type Config } from './config.ts';
+import { createLogger } from './logging.ts';
+import { Metrics } from './metrics.ts';
 import { loadTexts } from './prompts.ts';
 import { connectRedis } from './redis.ts';
+import { readRetentionConfig, runRetention, type RetentionReport } from './retention.ts';
 import { startScheduler, type RunningScheduler } from './scheduler.ts';
 import { readSchedulerConfig } from './schedulerConfig.ts';
-import { startServer, type AppDeps, type RunningServer } from './server.ts';
+import { startServer, type AppDeps, type HttpPlugin, type RunningServer } from './server.ts';
+
+/** How often a running Samla deletes reflection notes past their retention. */
+export const RETENTION_EVERY_MS = 6 * 3600_000;
 
 /** The network file loaded when Samla holds no network yet. */
 export const EMBEDDED_NETWORK = fileURLToPath(new URL('../../examples/network.yaml', import.meta.url));
@@ -34,6 +40,12 @@ export interface SamlaOptions {
   networkFile?: string;
   now?: () => Date;
   logger?: Logger;
+  /** Runs once Redis is connected, before the network import and the scheduler's first pass (the demo loads here). */
+  prepare?: (deps: AppDeps) => Promise<void>;
+  /** More HTTP plugins on the same server (the web pages); `samla` gives what exists only once Samla runs. */
+  plugins?: (deps: AppDeps, samla: { url(): string; scheduler(): RunningScheduler | undefined }) => HttpPlugin[];
+  /** Runs once the server listens, before the scheduler's first pass; Teams work it starts (a roster sync) is awaited. */
+  listening?: () => Promise<void>;
 }
 
 export interface RunningSamla {
@@ -53,23 +65,47 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
   const env = opts.env ?? process.env;
   const config = readConfig(env);
   const schedulerConfig = readSchedulerConfig(env);
-  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'samla' } });
+  const retention = readRetentionConfig(env);
+  const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? (() => new Date());
   const redis: Redis = await connectRedis(config.redisUrl);
-  const closers: (() => Promise<void>)[] = [async () => void (await redis.quit().catch(() => redis.disconnect()))];
+  // Shutdown order: stop taking requests and finish those in flight, stop the retention timer,
+  // let the delivery workers finish their jobs, then close Redis.
+  const stops: { server?: () => Promise<void>; retention?: () => Promise<void>; scheduler?: () => Promise<void> } = {};
+  const shutdown = async (onError: (err: unknown) => void) => {
+    for (const stop of [stops.server, stops.retention, stops.scheduler]) if (stop) await stop().catch(onError);
+    await redis.quit().catch(() => redis.disconnect());
+  };
   try {
     const store = new RedisStore(redis, { prefix: config.redisPrefix });
     const identities = new RedisIdentityStore(redis, { prefix: config.redisPrefix });
     const texts = loadTexts();
     const journeys: JourneyContext = { store, texts, now };
-    const deps: AppDeps = { config, env, redis, store, identities, journeys, logger };
+    const metrics = new Metrics();
+    metrics.watchRedis(redis);
+    metrics.watchSignals(store, now);
+    const deps: AppDeps = { config, env, redis, store, identities, journeys, logger, metrics };
 
-    const imported = await importAtStart(store, opts.networkFile, now);
+    if (opts.prepare) await opts.prepare(deps);
+    // The import runs on a connection without the service's command timeout: one big transaction.
+    const importRedis = redis.duplicate({ commandTimeout: undefined, enableOfflineQueue: true });
+    importRedis.on('error', () => {});
+    const imported = await importAtStart(new RedisStore(importRedis, { prefix: config.redisPrefix }), opts.networkFile, now).finally(() => importRedis.disconnect());
     if (imported) logger.info({ network: imported.def.id, version: imported.result.version, changed: imported.result.changed }, 'network loaded');
 
     const teams = teamsPlugin(deps);
-    const server = await startServer(deps, [slackPlugin(deps), teams], opts.port ?? config.port, opts.host);
-    closers.unshift(() => server.close());
+    const late: { port?: number; scheduler?: RunningScheduler } = {};
+    const extra = opts.plugins?.(deps, { url: () => `http://localhost:${late.port ?? config.port}`, scheduler: () => late.scheduler }) ?? [];
+    const server = await startServer(deps, [slackPlugin(deps), teams, ...extra], opts.port ?? config.port, opts.host);
+    late.port = server.port;
+    stops.server = () => server.close();
+    if (opts.listening) {
+      await opts.listening();
+      await teams.idle();
+    }
+    server.health.addCheck('deliveries', () => {
+      throw new Error('the scheduler has not started yet');
+    });
     const slack = slackPlatformFrom({ env, identities, logger });
     const platforms: Partial<Record<Platform, ChatPlatform>> = { teams: teams.platform, ...(slack ? { slack } : {}) };
     const scheduler = await startScheduler({
@@ -82,7 +118,35 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
       config: schedulerConfig,
       clock: now,
     });
-    closers.unshift(() => scheduler.stop());
+    stops.scheduler = () => scheduler.stop();
+    late.scheduler = scheduler;
+    metrics.watchQueues(scheduler.runtime.queues);
+    for (const { platform, worker } of scheduler.runtime.runningWorkers) metrics.watchWorker(platform, worker);
+    server.health.addCheck('deliveries', () => {
+      const workers = scheduler.runtime.runningWorkers;
+      if (workers.length === 0) throw new Error('no delivery worker runs');
+      const stopped = workers.filter((w) => !w.worker.isRunning()).map((w) => w.platform);
+      if (stopped.length) throw new Error(`the ${stopped.join(' and ')} delivery worker is not running`);
+    });
+
+    // Reflection notes past their retention: at start and every 6 hours (any process may run it).
+    const retain = async (): Promise<RetentionReport | undefined> => {
+      try {
+        const report = await runRetention(redis, store, { prefix: config.redisPrefix, months: retention.months, now: now() });
+        if (report.deleted > 0) logger.info({ deleted: report.deleted, networks: report.networks.map((n) => n.network) }, 'retention: deleted expired reflection notes');
+        return report;
+      } catch (err) {
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'retention pass failed; the next one catches up');
+        return undefined;
+      }
+    };
+    const retentionRun = retain();
+    const retentionTimer = setInterval(() => void retain(), RETENTION_EVERY_MS);
+    retentionTimer.unref();
+    stops.retention = async () => {
+      clearInterval(retentionTimer);
+      await retentionRun;
+    };
 
     let closing: Promise<void> | undefined;
     return {
@@ -95,11 +159,13 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
       url: `http://localhost:${server.port}`,
       close: () =>
         (closing ??= (async () => {
-          for (const close of closers) await close().catch((err) => logger.error({ err }, 'error while shutting down'));
+          logger.info('shutting down: finishing the work in flight');
+          await shutdown((err) => logger.error({ err }, 'error while shutting down'));
+          logger.info('shut down');
         })()),
     };
   } catch (err) {
-    for (const close of closers) await close().catch(() => {});
+    await shutdown(() => {});
     throw err;
   }
 }

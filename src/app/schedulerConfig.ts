@@ -13,9 +13,15 @@
  * | SAMLA_TEAMS_RATE                      | 30      | messages per second to Teams, all processes together      |
  * | SAMLA_SLACK_CONVERSATION_INTERVAL_MS  | 1100    | least time between two messages to one Slack conversation |
  * | SAMLA_TEAMS_CONVERSATION_INTERVAL_MS  | 150     | least time between two messages to one Teams conversation |
+ * | SAMLA_NUDGES                          | on      | steering-group nudges with escalation: `on` or `off`      |
+ * | SAMLA_NUDGE_GRACE_DAYS                | 5       | working days before a nudge goes one step up the ladder   |
+ * | SAMLA_NUDGE_MIN_INTERVAL_DAYS         | 7       | at most one nudge per municipality per this many days     |
+ * | SAMLA_NUDGE_EPISODE_DAYS              | 30      | after this long without a nudge, the ladder starts again with the project leader |
+ * | SAMLA_NUDGE_CHECK_EVERY_MS            | 900000  | how often a process looks for due nudges, per network     |
  */
 import { z } from 'zod';
 import { SamlaError } from '../core/errors.ts';
+import type { EscalationRules } from '../core/lagging/nudges.ts';
 import type { Platform } from '../core/model.ts';
 
 const int = (min: number, max: number, dflt: number) => z.coerce.number().int().min(min).max(max).default(dflt);
@@ -30,6 +36,11 @@ const schema = z.object({
   SAMLA_TEAMS_RATE: z.coerce.number().gt(0).max(1000).default(30),
   SAMLA_SLACK_CONVERSATION_INTERVAL_MS: int(0, 60_000, 1100),
   SAMLA_TEAMS_CONVERSATION_INTERVAL_MS: int(0, 60_000, 150),
+  SAMLA_NUDGES: z.enum(['on', 'off']).default('on'),
+  SAMLA_NUDGE_GRACE_DAYS: int(0, 60, 5),
+  SAMLA_NUDGE_MIN_INTERVAL_DAYS: int(1, 90, 7),
+  SAMLA_NUDGE_EPISODE_DAYS: int(1, 365, 30),
+  SAMLA_NUDGE_CHECK_EVERY_MS: int(0, 86_400_000, 900_000),
 });
 
 /** Sending limits of one platform. */
@@ -49,6 +60,8 @@ export interface SchedulerConfig {
   /** Longest retry delay. */
   maxBackoffMs: number;
   limits: Record<Platform, PlatformLimits>;
+  /** Steering-group nudges: the escalation rules, and how often to look; undefined when off. */
+  nudges?: { rules: EscalationRules; everyMs: number };
 }
 
 /** The defaults, as the table above says. */
@@ -75,5 +88,13 @@ export function readSchedulerConfig(env: NodeJS.ProcessEnv = process.env): Sched
       slack: { ratePerSecond: e.SAMLA_SLACK_RATE, conversationIntervalMs: e.SAMLA_SLACK_CONVERSATION_INTERVAL_MS },
       teams: { ratePerSecond: e.SAMLA_TEAMS_RATE, conversationIntervalMs: e.SAMLA_TEAMS_CONVERSATION_INTERVAL_MS },
     },
+    ...(e.SAMLA_NUDGES === 'on'
+      ? {
+          nudges: {
+            rules: { graceDays: e.SAMLA_NUDGE_GRACE_DAYS, minIntervalDays: e.SAMLA_NUDGE_MIN_INTERVAL_DAYS, episodeDays: e.SAMLA_NUDGE_EPISODE_DAYS },
+            everyMs: e.SAMLA_NUDGE_CHECK_EVERY_MS,
+          },
+        }
+      : {}),
   };
 }

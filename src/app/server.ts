@@ -1,15 +1,32 @@
 /**
  * The HTTP server: one Express app on PORT (default 3978) that carries the Slack endpoint
- * (`POST /slack/events`), the Teams endpoint (`POST /api/messages`) and the health checks.
+ * (`POST /slack/events`), the Teams endpoint (`POST /api/messages`), and for operators:
+ *
+ * | route          | answers |
+ * |----------------|---------|
+ * | `GET /healthz` | 200 `{ ok: true }` while the process is alive (also while draining) |
+ * | `GET /readyz`  | 200 when Redis answers PING and every readiness check passes (the delivery workers run); 503 with the failing checks, and 503 while shutting down |
+ * | `GET /metrics` | Prometheus text format (./metrics.ts) |
+ *
+ * Every request, in order: a request id (`X-Request-Id`, ./logging.ts) → 503 while draining →
+ * 413 for a body whose Content-Length is over the limit (before anything reads it; the routes'
+ * own parsers also stop reading a chunked body at their limit) → metrics → the route.
  * Adapters plug in as `HttpPlugin`s; they receive what they need, nothing global.
+ *
+ * `close()` is the graceful part of a shutdown: readiness goes 503 at once, the listening socket
+ * closes (no new connections), requests already in flight finish (up to `drainTimeoutMs`), new
+ * requests on kept-alive connections get 503 with `Connection: close`, then the plugins finish
+ * their background work (Slack's work after the ack, Teams' roster syncs).
  */
 import type { Server } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { JourneyContext } from '../core/journeys/context.ts';
 import type { IdentityStore, NetworkStore } from '../core/ports.ts';
 import type { Config } from './config.ts';
+import { requestIds } from './logging.ts';
+import type { Metrics } from './metrics.ts';
 
 /** What the composition root hands every adapter. */
 export interface AppDeps {
@@ -20,6 +37,8 @@ export interface AppDeps {
   identities: IdentityStore;
   journeys: JourneyContext;
   logger: Logger;
+  /** Prometheus metrics (./metrics.ts); without it /metrics answers 404. */
+  metrics?: Metrics;
 }
 
 /** An adapter's HTTP part: mounts its routes; `close` stops what it started. */
@@ -29,48 +48,169 @@ export interface HttpPlugin {
   close?(): Promise<void>;
 }
 
+/** A readiness check: resolves when ready, throws (or rejects) with the reason when not. */
+export type ReadinessCheck = () => Promise<void> | void;
+
+export interface ServerOptions {
+  /** Largest request body accepted (by Content-Length), default MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+  /** How long `close()` waits for requests in flight before cutting connections, default 15 s. */
+  drainTimeoutMs?: number;
+}
+
+/** 1 MiB: well above Slack's and Teams' largest payloads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Each readiness check must answer within this, or counts as failed. */
+const CHECK_TIMEOUT_MS = 1500;
+
+/** Liveness, readiness and draining state of one server. */
+export class Health {
+  private readonly checks = new Map<string, ReadinessCheck>();
+  draining = false;
+
+  /** Adds (or replaces) a named readiness check, e.g. "deliveries" once the workers run. */
+  addCheck(name: string, check: ReadinessCheck): void {
+    this.checks.set(name, check);
+  }
+
+  /** Runs every check; `ok` only when all pass and the server is not draining. */
+  async readiness(): Promise<{ ok: boolean; checks: Record<string, string> }> {
+    const checks: Record<string, string> = {};
+    if (this.draining) checks.shutdown = 'shutting down';
+    await Promise.all(
+      [...this.checks].map(async ([name, check]) => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            Promise.resolve().then(check),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+            }),
+          ]);
+          checks[name] = 'ok';
+        } catch (err) {
+          checks[name] = err instanceof Error ? err.message : String(err);
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
+  }
+}
+
 export interface RunningServer {
   app: Express;
   server: Server;
   port: number;
+  health: Health;
+  /** Requests being handled right now. */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
-/** Builds the app with the health check and the plugins' routes. */
-export async function createApp(deps: AppDeps, plugins: HttpPlugin[]): Promise<Express> {
+/** The route label of a request for metrics: a known path, or "other" (never the raw URL). */
+function routeOf(path: string): string {
+  return KNOWN_ROUTES.has(path) ? path : 'other';
+}
+const KNOWN_ROUTES = new Set(['/slack/events', '/api/messages', '/healthz', '/readyz', '/metrics']);
+
+/** 413 for a body announced larger than `max`, before any parser reads it. */
+export function bodyLimit(max: number): RequestHandler {
+  return (req, res, next) => {
+    const length = Number(req.headers['content-length']);
+    if (Number.isFinite(length) && length > max) {
+      res.setHeader('connection', 'close');
+      res.status(413).json({ error: 'body_too_large', message: `The request body is larger than ${max} bytes.` });
+      req.resume(); // discard, never parse
+      return;
+    }
+    next();
+  };
+}
+
+/** Builds the app with the operator routes and the plugins' routes. */
+export async function createApp(deps: AppDeps, plugins: HttpPlugin[], health = new Health(), opts: ServerOptions = {}, tracker = { n: 0 }): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestIds(deps.logger));
+  app.use((req, res, next) => {
+    if (health.draining && req.path !== '/healthz') {
+      res.setHeader('connection', 'close');
+      res.status(503).json({ error: 'shutting_down', message: 'Samla is restarting; try again in a moment.' });
+      return;
+    }
+    tracker.n++;
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        tracker.n--;
+      }
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    next();
+  });
+  app.use(bodyLimit(opts.maxBodyBytes ?? MAX_BODY_BYTES));
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.use((req, res, next) => {
+      const stop = metrics.httpDuration.startTimer();
+      metrics.inFlight.inc();
+      res.once('finish', () => {
+        metrics.inFlight.dec();
+        stop({ route: routeOf(req.path), method: req.method, status: String(res.statusCode) });
+      });
+      next();
+    });
+    app.get('/metrics', metrics.handler());
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  health.addCheck('redis', async () => {
+    await deps.redis.ping();
+  });
   app.get('/readyz', async (_req, res) => {
-    try {
-      await deps.redis.ping();
-      res.json({ ok: true, redis: 'ok' });
-    } catch (err) {
-      res.status(503).json({ ok: false, redis: err instanceof Error ? err.message : String(err) });
-    }
+    const r = await health.readiness();
+    res.status(r.ok ? 200 : 503).json(r);
   });
   for (const p of plugins) await p.mount(app);
   return app;
 }
 
 /** Listens on `port` (0 for any free port, in tests). */
-export async function startServer(deps: AppDeps, plugins: HttpPlugin[], port = deps.config.port, host?: string): Promise<RunningServer> {
-  const app = await createApp(deps, plugins);
+export async function startServer(deps: AppDeps, plugins: HttpPlugin[], port = deps.config.port, host?: string, opts: ServerOptions = {}): Promise<RunningServer> {
+  const health = new Health();
+  const tracker = { n: 0 };
+  const app = await createApp(deps, plugins, health, opts, tracker);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host ?? '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  // Longer than a load balancer's idle timeout (AWS ALB: 60 s), so it never reuses a closed socket.
+  server.keepAliveTimeout = 65_000;
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   deps.logger.info({ port: actualPort, plugins: plugins.map((p) => p.name) }, 'Samla listening');
+  let closing: Promise<void> | undefined;
   return {
     app,
     server,
     port: actualPort,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const p of plugins) await p.close?.();
-    },
+    health,
+    inFlight: () => tracker.n,
+    close: () =>
+      (closing ??= (async () => {
+        health.draining = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const deadline = Date.now() + (opts.drainTimeoutMs ?? 15_000);
+        while (tracker.n > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        if (tracker.n > 0) deps.logger.warn({ inFlight: tracker.n }, 'shutdown: requests still in flight after the drain timeout; closing their connections');
+        server.closeAllConnections();
+        await closed;
+        for (const p of plugins) await p.close?.();
+      })()),
   };
 }

@@ -25,6 +25,7 @@ export const KIND_LABEL: Record<AgendaItem['kind'], string> = {
   reflection: 'reflection',
   status_nudge: 'status nudge',
   digest: 'digest',
+  nudge: 'nudge',
 };
 
 export function registerAgendaCommand(program: Command, ctx: CliContext): void {

@@ -1,6 +1,7 @@
 /**
  * What a CLI command needs from the world, passed in so tests can run commands in-process.
  */
+import type { Redis } from 'ioredis';
 import type { Config } from '../app/config.ts';
 import type { DeliveryRuntime } from '../app/deliveryRuntime.ts';
 import type { Platform } from '../core/model.ts';
@@ -20,6 +21,8 @@ export interface CliContext {
   now: () => Date;
   /** Opens the store on first use; commands that need no Redis never connect. */
   store(): Promise<NetworkStore>;
+  /** The store's Redis connection (opened on first use), for commands that work on keys directly. */
+  redis(): Promise<Redis>;
   config(): Config;
   /** Occurrence states (what was sent, skipped, failed), on the store's Redis connection. */
   schedule(): Promise<ScheduleStore>;

@@ -16,8 +16,10 @@ import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
 import { registerAgendaCommand } from './agendaCommand.ts';
 import { registerDeliveriesCommands } from './deliveriesCommand.ts';
+import { registerDigestCommand } from './digestCommand.ts';
 import { line, type CliContext, type Output } from './io.ts';
 import { registerNetworkCommands } from './networkCommands.ts';
+import { registerPersonCommands } from './personCommand.ts';
 import { registerStartCommand } from './startCommand.ts';
 import { registerTickCommand } from './tickCommand.ts';
 
@@ -63,6 +65,10 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
       }
       return store;
     },
+    redis: async () => {
+      await ctx.store();
+      return redis!;
+    },
     schedule: async () => {
       await ctx.store();
       return (schedule ??= new RedisScheduleStore(redis!, ctx.config().redisPrefix));
@@ -106,6 +112,8 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
   registerStartCommand(program, ctx);
   registerTickCommand(program, ctx);
   registerDeliveriesCommands(program, ctx);
+  registerDigestCommand(program, ctx);
+  registerPersonCommands(program, ctx);
 
   try {
     await program.parseAsync(args, { from: 'user' });

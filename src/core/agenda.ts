@@ -34,6 +34,11 @@ import { invalidInput } from './errors.ts';
 import type { Gathering, MemberRole, NetworkDefinition, Offset, Role, Task } from './model.ts';
 import { normaliseEmail } from './people.ts';
 
+/**
+ * What a prompt is. Every kind but `nudge` comes from the agenda; `nudge` (a steering-group
+ * nudge of the escalation ladder) is planned by the scheduler from the lagging signals
+ * (src/core/scheduler/nudges.ts), so it never appears in `samla agenda`.
+ */
 export type PromptKind =
   | 'task'
   | 'task_reminder'
@@ -41,7 +46,8 @@ export type PromptKind =
   | 'checkin_reminder'
   | 'reflection'
   | 'status_nudge'
-  | 'digest';
+  | 'digest'
+  | 'nudge';
 
 /**
  * One person in one role context: a municipality member (one Recipient per person and

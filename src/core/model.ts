@@ -240,3 +240,31 @@ export interface NetworkEvent {
   actor?: string;
   data: Record<string, unknown>;
 }
+
+/**
+ * Someone Samla could not reach on their platform, kept per network (so the organisers see it in
+ * the digest) until the person turns up or a message to them goes through.
+ */
+export interface UnreachableEntry {
+  /** Lower-case email. */
+  email: string;
+  name?: string;
+  platform: Platform;
+  /**
+   * Why, as a stable code: Teams `no_reference`, `bot_not_in_roster`, `delivery_failed`; Slack
+   * `users_not_found`, `user_not_found`, `account_inactive`; or another platform's error code.
+   */
+  reason: string;
+  /** What the platform said, for the operator ("403 BotNotInConversationRoster"). */
+  detail?: string;
+  at: string;
+}
+
+/** A municipality's project leaders changed with an import (emails, lower case, sorted). */
+export interface LeaderChange {
+  municipality: string;
+  /** When the import that changed them ran (ISO instant). */
+  at: string;
+  from: string[];
+  to: string[];
+}

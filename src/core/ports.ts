@@ -3,8 +3,11 @@
  * never imports an adapter.
  */
 import type { MessageDraft } from './drafts.ts';
+import type { StoredDigestSnapshot } from './lagging/digest.ts';
+import type { NudgeRecord } from './lagging/nudges.ts';
 import type {
   CheckinAnswer,
+  LeaderChange,
   NetworkDefinition,
   NetworkEvent,
   Person,
@@ -13,6 +16,7 @@ import type {
   StatusReport,
   SteeringMeeting,
   TaskCompletion,
+  UnreachableEntry,
 } from './model.ts';
 
 export interface NetworkSummary {
@@ -90,9 +94,11 @@ export interface NetworkStore {
   /** Newest first. */
   listStatus(networkId: string, municipality: string, limit?: number): Promise<StatusReport[]>;
   recordReflection(n: ReflectionNote): Promise<void>;
-  listReflections(networkId: string, municipality: string): Promise<ReflectionNote[]>;
+  /** Oldest first; with `newest`, only the newest that many (still oldest first). */
+  listReflections(networkId: string, municipality: string, opts?: { newest?: number }): Promise<ReflectionNote[]>;
   recordSteeringMeeting(m: SteeringMeeting): Promise<void>;
-  listSteeringMeetings(networkId: string, municipality: string): Promise<SteeringMeeting[]>;
+  /** Oldest first (by meeting date); with `newest`, only the newest that many (still oldest first). */
+  listSteeringMeetings(networkId: string, municipality: string, opts?: { newest?: number }): Promise<SteeringMeeting[]>;
 
   /** Ids of the networks in which this email is a current member or organiser. */
   networksOf(email: string): Promise<string[]>;
@@ -104,6 +110,35 @@ export interface NetworkStore {
 
   /** The append-only event log of a network, oldest first. */
   events(networkId: string, opts?: { after?: string; count?: number }): Promise<NetworkEvent[]>;
+
+  /**
+   * Project-leader changes found by imports, oldest first (also in the `network.imported`
+   * events, but kept apart so the lagging rules need not read the whole event log).
+   */
+  listLeaderChanges(networkId: string): Promise<LeaderChange[]>;
+
+  /**
+   * Records a steering-group nudge that was sent, with a `nudge.sent` event. A nudge with an id
+   * already recorded is ignored (several DMs of one nudge record it once).
+   */
+  recordNudge(networkId: string, nudge: NudgeRecord): Promise<void>;
+  /** A municipality's nudges, newest first; at most `limit` when given. */
+  listNudges(networkId: string, municipality: string, limit?: number): Promise<NudgeRecord[]>;
+
+  /**
+   * Keeps the signal kinds a scheduled digest showed, so the next one can say what is new and
+   * what was resolved. The first snapshot saved under a `key` (the digest's week) wins.
+   */
+  saveDigestSnapshot(networkId: string, snapshot: StoredDigestSnapshot): Promise<void>;
+  /** The newest snapshot, or the newest taken for a digest planned before `before`. */
+  lastDigestSnapshot(networkId: string, before?: Date): Promise<StoredDigestSnapshot | undefined>;
+
+  /** People of a network Samla cannot reach, by email. */
+  listUnreachable(networkId: string): Promise<UnreachableEntry[]>;
+  /** Records (or refreshes) that a person cannot be reached, in each of the given networks. */
+  markUnreachable(networkIds: readonly string[], entry: UnreachableEntry): Promise<void>;
+  /** Forgets that a person was unreachable (they wrote to Samla, or a message reached them). */
+  clearUnreachable(networkIds: readonly string[], email: string): Promise<void>;
 }
 
 /** Where a sent message landed, so it can be updated in place later. */
@@ -132,16 +167,22 @@ export interface ChatPlatform {
 /**
  * A failed delivery. `permanent` failures (user not found, channel archived, bot not in the
  * roster) are not retried; transient ones (429, 5xx, network) are, honouring `retryAfterMs`.
+ * `unreachable` says the failure is the person's (no such user, a deactivated account): the
+ * delivery worker then records them as unreachable, so the organisers see it in the digest. An
+ * adapter that records unreachable people itself, with its own reasons (Teams), leaves it off.
  */
 export class DeliveryError extends Error {
+  readonly unreachable: boolean;
+
   constructor(
     message: string,
     readonly permanent: boolean,
     readonly code: string,
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; unreachable?: boolean },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DeliveryError';
+    this.unreachable = options?.unreachable ?? false;
   }
 }

@@ -26,10 +26,15 @@ export function oslo(t: string | Date): Date {
   return /Z|[+-]\d\d:\d\d$/.test(t) ? new Date(t) : localToInstant(t, OSLO);
 }
 
-/** Fast settings for tests: short backoff, few tries, no pacing, no rate limit to speak of. */
+/**
+ * Fast settings for tests: short backoff, few tries, no pacing, no rate limit to speak of; and no
+ * steering-group nudges unless asked for (`nudges: …`), so tests of the agenda's prompts count
+ * only those (the nudge tests turn them on).
+ */
 export function testConfig(overrides: Partial<SchedulerConfig> = {}): SchedulerConfig {
   return {
     ...DEFAULT_SCHEDULER_CONFIG,
+    nudges: undefined,
     attempts: 3,
     backoffMs: 20,
     maxBackoffMs: 200,

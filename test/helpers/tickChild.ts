@@ -22,7 +22,7 @@ const runtime = new DeliveryRuntime({
   texts: loadTexts(),
   prefix: env.SAMLA_REDIS_PREFIX,
   clock: () => at,
-  config: DEFAULT_SCHEDULER_CONFIG,
+  config: { ...DEFAULT_SCHEDULER_CONFIG, nudges: undefined }, // the agenda's prompts only, as the test counts them
   tickOptions: {
     batchSize: Number(env.BATCH ?? 500),
     afterClaim: async (claimed) => {

@@ -53,7 +53,7 @@ describe('installing Samla in a team', () => {
     expect(await h.deps.identities.emailOf('teams', PEOPLE.tone.aadObjectId)).toBe('tone.aas@arendal.example.no');
     expect(await h.plugin.references.person('sara@elsewhere.example.no')).toBeUndefined();
 
-    const unreachable = await h.plugin.references.listUnreachable(NETWORK);
+    const unreachable = await h.store.listUnreachable(NETWORK);
     expect(unreachable.map((u) => [u.email, u.reason])).toEqual([
       ['eirik.solberg@lyngdal.example.no', 'no_reference'],
       ['hilde.vik@arendal.example.no', 'bot_not_in_roster'],
@@ -70,7 +70,7 @@ describe('installing Samla in a team', () => {
 
   it('clears someone from the unreachable list once they write to Samla', async () => {
     await h.post(personalMessage(h, PEOPLE.eirik, 'hjelp'));
-    const emails = (await h.plugin.references.listUnreachable(NETWORK)).map((u) => u.email);
+    const emails = (await h.store.listUnreachable(NETWORK)).map((u) => u.email);
     expect(emails).toEqual(['hilde.vik@arendal.example.no', 'marit.hauge@lyngdal.example.no']);
   });
 
@@ -81,7 +81,7 @@ describe('installing Samla in a team', () => {
     await h.plugin.idle();
     expect(h.fake.callsOf('member').map((c) => c.userId)).toEqual([PEOPLE.hilde.id]);
     expect(h.fake.callsOf('createConversation').map((c) => c.userId)).toEqual([PEOPLE.hilde.id]);
-    expect((await h.plugin.references.listUnreachable(NETWORK)).map((u) => u.email)).toEqual(['marit.hauge@lyngdal.example.no']);
+    expect((await h.store.listUnreachable(NETWORK)).map((u) => u.email)).toEqual(['marit.hauge@lyngdal.example.no']);
   });
 
   it('greets a person who adds Samla in a personal chat once, and keeps their chat', async () => {

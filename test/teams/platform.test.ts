@@ -50,7 +50,7 @@ describe('TeamsPlatform', () => {
     h.fake.failWith({ kind: 'send', times: 1, ...notInRoster() });
     const err = await failure(h.plugin.platform.sendToPerson(KJETIL, draft));
     expect(err).toMatchObject({ permanent: true, code: 'teams_bot_not_in_roster' });
-    const [entry] = await h.plugin.references.listUnreachable(NETWORK);
+    const [entry] = await h.store.listUnreachable(NETWORK);
     expect(entry).toMatchObject({ email: KJETIL, reason: 'bot_not_in_roster' });
   });
 
@@ -62,7 +62,7 @@ describe('TeamsPlatform', () => {
     await h.plugin.references.saveConversation({ conversationId: '19:gone@thread.tacv2', serviceUrl: 'http://127.0.0.1:9/', kind: 'channel', at: '2027-01-25T10:00:00Z' });
     expect(await failure(h.plugin.platform.sendToChannel('19:gone@thread.tacv2', draft))).toMatchObject({ permanent: false, code: 'teams_network' });
     // The transient ones did not mark anyone unreachable beyond the 403 above.
-    expect((await h.plugin.references.listUnreachable(NETWORK)).map((u) => u.reason)).toEqual(['bot_not_in_roster']);
+    expect((await h.store.listUnreachable(NETWORK)).map((u) => u.reason)).toEqual(['bot_not_in_roster']);
   });
 
   it('maps 404 on an update to a permanent failure', async () => {
@@ -75,7 +75,7 @@ describe('TeamsPlatform', () => {
     const err = await failure(h.plugin.platform.sendToPerson('marit.hauge@lyngdal.example.no', draft));
     expect(err).toMatchObject({ permanent: true, code: 'teams_no_reference' });
     expect(h.fake.calls).toEqual([]);
-    expect((await h.plugin.references.listUnreachable(NETWORK)).find((u) => u.email === 'marit.hauge@lyngdal.example.no')).toMatchObject({ reason: 'no_reference', name: 'Marit Hauge' });
+    expect((await h.store.listUnreachable(NETWORK)).find((u) => u.email === 'marit.hauge@lyngdal.example.no')).toMatchObject({ reason: 'no_reference', name: 'Marit Hauge' });
     expect(await failure(h.plugin.platform.sendToChannel('19:unknown@thread.tacv2', draft))).toMatchObject({ permanent: true, code: 'teams_channel_unknown' });
   });
 

@@ -9,11 +9,14 @@ import type { Locale, MemberRole, Membership, Municipality, NetworkDefinition, P
 import { normaliseEmail } from '../people.ts';
 import type { NetworkStore } from '../ports.ts';
 import type { Texts } from '../texts.ts';
+import type { DashboardLinks } from './dashboard.ts';
 
 export interface JourneyContext {
   store: NetworkStore;
   texts: Texts;
   now: () => Date;
+  /** Links to the organisers' dashboard (`dashboard` in chat); absent when no web pages are served. */
+  dashboard?: DashboardLinks;
 }
 
 /** A person's place in one municipality of one network. */

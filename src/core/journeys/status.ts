@@ -253,7 +253,12 @@ function chooseForShortStatus(ctx: JourneyContext, me: Me, seats: Seat[], text: 
 function authorisedSeat(ctx: JourneyContext, me: Me, payload: ActionPayload): Seat {
   const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
   if (!seat || !seat.membership.roles.some((r) => (STATUS_ROLES as readonly string[]).includes(r))) {
-    throw new JourneyRefusal(refusalFor(ctx, me, seat ?? me.seats[0]));
+    // The refusal names the municipality asked about (and its project leader), also to an
+    // organiser or someone from another municipality of the network.
+    const def = [...me.seats.map((s) => s.network), ...me.organiserOf].find((n) => n.id === payload.n);
+    const m = def?.municipalities.find((x) => x.id === payload.m);
+    const asked = def && m ? { network: def, municipality: m, membership: { municipality: m.id, roles: [] } } : undefined;
+    throw new JourneyRefusal(refusalFor(ctx, me, seat ?? asked ?? me.seats[0]));
   }
   return seat;
 }

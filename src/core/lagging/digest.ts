@@ -6,7 +6,7 @@
  */
 import { localToInstant } from '../calendar.ts';
 import type { DraftBlock, MessageDraft } from '../drafts.ts';
-import { formatWhen } from '../format.ts';
+import { formatWhen, joinNames } from '../format.ts';
 import type { Locale, NetworkDefinition } from '../model.ts';
 import type { Texts } from '../texts.ts';
 import { isAskedToCheckIn } from '../journeys/checkin.ts';
@@ -45,13 +45,27 @@ export interface Digest {
 /** Last week's signal kinds per municipality, to say what is new and what was resolved. */
 export type DigestSnapshot = Record<string, SignalKind[]>;
 
+/** A snapshot as stored after a scheduled digest was sent. */
+export interface StoredDigestSnapshot {
+  /** The digest it belongs to (the scheduler's digest item id: one per week). */
+  key: string;
+  /** When that digest was planned (ISO instant); snapshots are ordered by it. */
+  at: string;
+  snapshot: DigestSnapshot;
+}
+
 const DAY = 24 * 3600 * 1000;
 
+/**
+ * The digest as of `now`. `previous` is what the last digest showed: signals it lacked are marked
+ * new, and signals it had that are gone are listed as resolved. Without a previous digest (the
+ * network's first) nothing is marked new.
+ */
 export function buildDigest(
   def: NetworkDefinition,
   records: Record<string, MunicipalityRecords>,
   now: Date,
-  previous: DigestSnapshot = {},
+  previous?: DigestSnapshot,
 ): Digest {
   const all = computeSignals(def, records, now);
   const attention: DigestEntry[] = all
@@ -60,12 +74,13 @@ export function buildDigest(
       municipality: m.municipality.id,
       name: m.municipality.name,
       signals: m.signals,
-      new: m.signals.map((s) => s.kind).filter((k) => !(previous[m.municipality.id] ?? []).includes(k)),
+      new: previous ? m.signals.map((s) => s.kind).filter((k) => !(previous[m.municipality.id] ?? []).includes(k)) : [],
     }));
+  const current = new Map(all.map((x) => [x.municipality.id, new Set(x.signals.map((s) => s.kind))]));
   const resolved = def.municipalities
     .map((m) => {
-      const now = new Set(all.find((x) => x.municipality.id === m.id)?.signals.map((s) => s.kind) ?? []);
-      return { municipality: m.id, name: m.name, kinds: (previous[m.id] ?? []).filter((k) => !now.has(k)) };
+      const still = current.get(m.id) ?? new Set<SignalKind>();
+      return { municipality: m.id, name: m.name, kinds: (previous?.[m.id] ?? []).filter((k) => !still.has(k)) };
     })
     .filter((r) => r.kinds.length > 0);
   const unreachable = Object.values(records).flatMap((r) => r.unreachable);
@@ -137,7 +152,12 @@ export function digestMessage(texts: Texts, locale: Locale, def: NetworkDefiniti
     }
     blocks.push({ type: 'context', text: t('digest_more.offer') });
   }
-  if (d.resolved.length) blocks.push({ type: 'context', text: t('digest_more.resolved', { municipalities: d.resolved.map((r) => r.name).join(', ') }) });
+  if (d.resolved.length) {
+    const entries = d.resolved.map((r) =>
+      t('lagging.resolved_entry', { municipality: r.name, kinds: joinNames(r.kinds.map((k) => t(`lagging.kind_${k}`)), locale) }),
+    );
+    blocks.push({ type: 'context', text: t('digest_more.resolved', { municipalities: entries.join('; ') }) });
+  }
   if (d.readiness) {
     const r = d.readiness;
     blocks.push({ type: 'divider' });

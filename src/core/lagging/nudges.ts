@@ -43,11 +43,18 @@ export const STEERING_SIGNALS: readonly SignalKind[] = [
   'reflection_silent',
 ];
 
+/** A nudge that was sent, in a municipality's nudge history (newest first). */
 export interface NudgeRecord {
+  /** The nudge's id (its scheduler item id: one per municipality, level and week); recorded once. */
+  id?: string;
   municipality: string;
   level: NudgeLevel;
+  /** When it was sent (ISO instant). */
   at: string;
+  /** The open signals it was about. */
   signals: SignalKind[];
+  /** The steering channel it went to, when it went to one. */
+  channel?: string;
 }
 
 export interface PlannedNudge {
@@ -61,18 +68,33 @@ export interface PlannedNudge {
 
 const DAY = 24 * 3600 * 1000;
 
+/**
+ * The id of a nudge: one per municipality, level and ISO week (in the network's zone), so a
+ * nudge planned again by a later pass, or by another process, is the same nudge.
+ */
+export function nudgeId(def: NetworkDefinition, municipality: string, level: NudgeLevel, at: Date): string {
+  const dt = DateTime.fromJSDate(at, { zone: def.timezone });
+  return `${def.id}:nudge:${municipality}:${level}:${dt.weekYear}-W${String(dt.weekNumber).padStart(2, '0')}`;
+}
+
 /** True during the July common holiday (ISO weeks 28, 29 and 30) in the network's zone. */
 export function isFellesferie(instant: Date, zone: string): boolean {
   const week = DateTime.fromJSDate(instant, { zone }).weekNumber;
   return week >= 28 && week <= 30;
 }
 
-/** Working days from `from` to `to` that count: not weekends, holidays or fellesferie. */
+/**
+ * Working days that count from `from` to `to`: the local dates after `from`'s, up to and including
+ * `to`'s, that are not weekends, holidays or in fellesferie. By local date, so a daylight-saving
+ * switch in between neither adds nor loses a day.
+ */
 export function countingDaysBetween(from: Date, to: Date, calendar: WorkingCalendar): number {
+  const end = instantToLocalDate(to, calendar.zone);
   let n = 0;
-  for (let t = from.getTime() + DAY; t <= to.getTime(); t += DAY) {
-    const d = new Date(t);
-    if (calendar.isWorkingDay(instantToLocalDate(d, calendar.zone)) && !isFellesferie(d, calendar.zone)) n++;
+  for (let d = DateTime.fromISO(instantToLocalDate(from, calendar.zone)).plus({ days: 1 }); ; d = d.plus({ days: 1 })) {
+    const date = d.toISODate()!;
+    if (date > end) break;
+    if (calendar.isWorkingDay(date) && !(d.weekNumber >= 28 && d.weekNumber <= 30)) n++;
   }
   return n;
 }

@@ -176,7 +176,8 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
       add('steering_silent', {
         lastMeeting: lastMet ? new Date(lastMet).toISOString() : null,
         days: silentDays,
-        sinceGathering: last?.title ?? null,
+        // Only when it has not met since that gathering; otherwise the reason is the days since it met.
+        sinceGathering: notSinceLast ? last!.title : null,
       });
     }
   }

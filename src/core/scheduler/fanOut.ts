@@ -127,6 +127,8 @@ export function deadlineOf(def: NetworkDefinition, item: AgendaItem): { at: Date
       return { at: addOffset(item.at, { ...def.status.every, sign: 1 }, def.timezone), reason: 'too_late' };
     case 'digest':
       return { at: addLocalDays(item.at, DIGEST_LATE_DAYS, def.timezone), reason: 'too_late' };
+    case 'nudge':
+      return undefined; // not an agenda item: nudges are planned by ./nudges.ts with their own deadline
   }
 }
 

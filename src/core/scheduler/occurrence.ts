@@ -5,8 +5,13 @@
  * and moved gatherings (agenda item ids do not contain times, except the recurring status nudges
  * and digests, whose ids carry the local date they were planned for). The id is what makes
  * delivery exactly-once: claims in Redis and BullMQ job ids are both derived from it.
+ *
+ * A steering-group nudge (kind `nudge`) is no agenda item: its "item" is the nudge's own id
+ * (`<network>:nudge:<municipality>:<level>:<ISO week>`, src/core/lagging/nudges.ts), and a post in
+ * the steering channel has the recipient `#steering` and the channel in `channel`.
  */
 import type { PromptKind } from '../agenda.ts';
+import type { NudgeLevel } from '../lagging/nudges.ts';
 import type { Locale, Platform } from '../model.ts';
 
 /**
@@ -30,6 +35,7 @@ export type OccurrenceState = (typeof OCCURRENCE_STATES)[number];
  * - `done`: a task reminder to someone who answered "done";
  * - `answered`: a check-in reminder to someone who already checked in;
  * - `status_recent`: a status nudge although the municipality reported status recently;
+ * - `resolved`: a steering-group nudge whose signals were all resolved before it went out;
  * - `gone`: the network, gathering, task or person is no longer in the network file.
  */
 export const SKIP_REASONS = [
@@ -40,6 +46,7 @@ export const SKIP_REASONS = [
   'done',
   'answered',
   'status_recent',
+  'resolved',
   'gone',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
@@ -73,6 +80,13 @@ export interface Occurrence {
   deadline?: string;
   /** Why the deadline exists, used as the skip reason when it has passed. */
   deadlineReason?: SkipReason;
+  /**
+   * For a steering-group nudge posted in a channel: the Slack or Teams channel id (as the
+   * platform spells it). `email` is then `#<channel>` and names no person.
+   */
+  channel?: string;
+  /** For a nudge: the step of the escalation ladder. */
+  level?: NudgeLevel;
 }
 
 /** The deterministic occurrence id of an agenda item for one recipient. */
@@ -94,7 +108,7 @@ export function occurrenceOfJobId(jobId: string): string | undefined {
   return jobId.slice(4).replace(/%3A/g, ':').replace(/%25/g, '%');
 }
 
-/** The conversation an occurrence goes to, for per-conversation pacing: "person:<email>". */
-export function addressOf(o: Pick<Occurrence, 'email'>): string {
-  return `person:${o.email}`;
+/** The conversation an occurrence goes to, for per-conversation pacing: "person:<email>" or "channel:<id>". */
+export function addressOf(o: Pick<Occurrence, 'email' | 'channel'>): string {
+  return o.channel ? `channel:${o.channel}` : `person:${o.email}`;
 }

@@ -22,13 +22,21 @@
  * catch-up after downtime goes out when the working day starts, not at 03:00. Within
  * `quietGraceMs` after the end of the allowed hours a pass still runs, so a coarse tick interval
  * does not hold a 15:59 prompt until the next morning.
+ *
+ * Steering-group nudges (./nudges.ts), when `deps.nudges` is given: after the agenda part, the
+ * lagging signals and the escalation ladder decide which nudges are due now; they are claimed
+ * and enqueued the same way (deterministic ids, so exactly once). This reads every
+ * municipality's records, so a process does it at most once per `nudges.everyMs` per network;
+ * a failure there is logged and does not hold the agenda's prompts.
  */
 import { planAgenda, type AgendaItem } from '../agenda.ts';
 import { WorkingCalendar, instantToLocal } from '../calendar.ts';
+import type { EscalationRules } from '../lagging/nudges.ts';
 import type { CheckinAnswer, NetworkDefinition, TaskCompletion } from '../model.ts';
 import type { NetworkStore } from '../ports.ts';
 import { deadlineOf, fanOut, reachIndex } from './fanOut.ts';
 import { NetworkCache } from './networkCache.ts';
+import { planNudges } from './nudges.ts';
 import { LOST_POINT_REASONS, type Occurrence, type SkipReason } from './occurrence.ts';
 import { silentLogger, type ClaimRequest, type DeliveryQueue, type ScheduleStore, type SchedulerLogger } from './ports.ts';
 
@@ -36,6 +44,17 @@ import { silentLogger, type ClaimRequest, type DeliveryQueue, type ScheduleStore
 export const DEFAULT_BATCH_SIZE = 500;
 /** How long after the allowed hours end a pass still runs; see the module comment. */
 export const DEFAULT_QUIET_GRACE_MS = 10 * 60_000;
+/** Nudges are looked at this often per network and process, by default. */
+export const DEFAULT_NUDGE_EVERY_MS = 15 * 60_000;
+
+/** Steering-group nudges in the passes (see the module comment). */
+export interface NudgeOptions {
+  rules: EscalationRules;
+  /** Look at a network's nudges at most this often (by the pass's instant); default 15 minutes. */
+  everyMs?: number;
+  /** When each network's nudges were last looked at (ms), kept by the caller between passes. */
+  checked?: Map<string, number>;
+}
 
 export interface TickDeps {
   store: NetworkStore;
@@ -53,6 +72,8 @@ export interface TickDeps {
    * far in this network: a test hook to stop a process at the worst moment.
    */
   afterClaim?: (claimedSoFar: number) => Promise<void> | void;
+  /** Steering-group nudges; none when absent. */
+  nudges?: NudgeOptions;
 }
 
 export interface ItemTickReport {
@@ -146,7 +167,28 @@ async function tickNetwork(deps: TickDeps, id: string, at: Date): Promise<Networ
     await claimAndEnqueue(deps, id, requests, at, byItem, report, logger);
   }
   await deps.schedule.advance(id, to, version, at);
+  if (deps.nudges) {
+    try {
+      await nudgeNetwork(deps, deps.nudges, def, at, report, logger);
+    } catch (err) {
+      logger.error({ network: id, err: err instanceof Error ? err.message : String(err) }, 'planning steering-group nudges failed; the next pass tries again');
+    }
+  }
   return report;
+}
+
+/** The nudges due now, claimed and enqueued (see the module comment). */
+async function nudgeNetwork(deps: TickDeps, opts: NudgeOptions, def: NetworkDefinition, at: Date, report: NetworkTickReport, logger: SchedulerLogger): Promise<void> {
+  const last = opts.checked?.get(def.id);
+  if (last !== undefined && at.getTime() >= last && at.getTime() - last < (opts.everyMs ?? DEFAULT_NUDGE_EVERY_MS)) return;
+  const plans = await planNudges(deps.store, def, at, opts.rules, reachIndex(def));
+  const byItem = new Map<string, ItemTickReport>();
+  for (const p of plans) {
+    byItem.set(p.id, { id: p.id, kind: 'nudge', title: p.title, at: p.at.toISOString(), local: instantToLocal(p.at, def.timezone), enqueued: 0, resumed: 0, skipped: {}, already: 0 });
+  }
+  await claimAndEnqueue(deps, def.id, plans.flatMap((p) => p.requests), at, byItem, report, logger);
+  report.items.push(...byItem.values());
+  opts.checked?.set(def.id, at.getTime());
 }
 
 async function claimAndEnqueue(
