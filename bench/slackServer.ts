@@ -4,6 +4,8 @@
  * Prints `{"port": n}` once listening and runs until it receives SIGTERM. Modes:
  *   samla  Samla's HTTP server with the Slack plugin (the example network must be imported)
  *   bare   a bare Bolt app on an ExpressReceiver whose /status listener only acknowledges
+ *   open   the same bare app, whose listener acknowledges and then calls views.open with a small
+ *          modal: the platform call Samla's path makes, without Samla's work
  */
 import type { Server } from 'node:http';
 import { App, ExpressReceiver } from '@slack/bolt';
@@ -45,12 +47,24 @@ async function samla(): Promise<{ port: number; close: () => Promise<void> }> {
   };
 }
 
-async function bare(): Promise<{ port: number; close: () => Promise<void> }> {
+async function bare(open = false): Promise<{ port: number; close: () => Promise<void> }> {
   const app = express();
   const receiver = new ExpressReceiver({ signingSecret: BENCH_SECRET, app, endpoints: '/slack/events', logger: boltLogger(logger) });
-  const bolt = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-bench' }), ignoreSelf: false, logger: boltLogger(logger) });
-  bolt.command('/status', async ({ ack }) => {
+  const bolt = new App({
+    receiver,
+    authorize: async () => ({ botToken: 'xoxb-bench' }),
+    ignoreSelf: false,
+    logger: boltLogger(logger),
+    clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 0 } },
+  });
+  bolt.command('/status', async ({ ack, client, command }) => {
     await ack();
+    if (open) {
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: { type: 'modal', title: { type: 'plain_text', text: 'Status' }, blocks: [{ type: 'section', text: { type: 'plain_text', text: 'Status' } }] },
+      });
+    }
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -58,7 +72,7 @@ async function bare(): Promise<{ port: number; close: () => Promise<void> }> {
   return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-const running = mode === 'samla' ? await samla() : await bare();
+const running = mode === 'samla' ? await samla() : await bare(mode === 'open');
 process.stdout.write(`${JSON.stringify({ port: running.port })}\n`);
 const cpuStart = process.cpuUsage();
 const wallStart = performance.now();
