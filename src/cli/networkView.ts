@@ -3,7 +3,8 @@
  * gatherings with every task date in local time. Built once, printed as text or JSON.
  */
 import { planAgenda, type AgendaItem } from '../core/agenda.ts';
-import { applyOffset, instantToLocal, localToInstant } from '../core/calendar.ts';
+import { instantToLocal, localToInstant } from '../core/calendar.ts';
+import { offsetFrom } from '../core/journeys/tasks.ts';
 import type { Gathering, MemberRole, NetworkDefinition, Offset, Party, Person } from '../core/model.ts';
 import type { NetworkSummary } from '../core/ports.ts';
 
@@ -53,7 +54,7 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
   const find = (kind: string, gathering: string, task?: string) =>
     agenda.find((i) => i.kind === kind && i.gathering === gathering && (task === undefined || i.task === task));
   const time = (g: Gathering, offset: Offset, item?: AgendaItem): TimeView => {
-    const view: TimeView = { offset: offset.text, local: instantToLocal(relativeTo(g, offset, def.timezone), def.timezone) };
+    const view: TimeView = { offset: offset.text, local: instantToLocal(offsetFrom(def, g, offset), def.timezone) };
     if (item) {
       view.sent = item.local;
       if (item.moved) view.moved = item.moved.holiday ? `${item.moved.reason}: ${item.moved.holiday}` : item.moved.reason;
@@ -104,11 +105,6 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
       ...(g.reflection ? { reflection: time(g, g.reflection.send, find('reflection', g.id)) } : {}),
     })),
   };
-}
-
-/** Negative offsets count from a gathering's start, positive ones from its end. */
-export function relativeTo(g: Gathering, offset: Offset, zone: string): Date {
-  return applyOffset(offset.sign < 0 ? g.starts : g.ends, offset, zone);
 }
 
 /** Every gathering-bound prompt of the network (not the recurring ones), for dates in `show`. */

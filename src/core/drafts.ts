@@ -101,3 +101,10 @@ export function text(t: string): DraftBlock {
 export function message(fallback: string, ...blocks: DraftBlock[]): MessageDraft {
   return { fallback, blocks };
 }
+
+/** A form's validation issues (zod's) as one error per field: the first problem of each. */
+export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FormErrors {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) errors[String(issue.path[0])] ??= issue.message;
+  return { errors };
+}

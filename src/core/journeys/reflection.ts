@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ActionPayload, FormDraft, FormErrors, FormValues, MessageDraft } from '../drafts.ts';
+import { fieldErrors, type ActionPayload, type FormDraft, type FormErrors, type FormValues, type MessageDraft } from '../drafts.ts';
 import type { Gathering, Locale, NetworkDefinition, ReflectionNote } from '../model.ts';
 import { findNationalIdentityNumbers } from '../personalNumber.ts';
 import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
@@ -97,9 +97,7 @@ export async function submitReflection(ctx: JourneyContext, me: Me, payload: Act
     })
     .safeParse({ topic: one('topic'), discussed: one('discussed'), will_try: one('will_try'), share: one('share') || 'no' });
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { kind: 'invalid', errors };
+    return { kind: 'invalid', ...fieldErrors(parsed.error.issues) };
   }
   const v = parsed.data;
   const confirmed = ([] as string[]).concat(values.confirm ?? []).includes('no_personal_number');

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ActionPayload, FormDraft, FormErrors, FormValues, MessageDraft } from '../drafts.ts';
+import { fieldErrors, type ActionPayload, type FormDraft, type FormErrors, type FormValues, type MessageDraft } from '../drafts.ts';
 import { formatShort } from '../format.ts';
 import { OVERALL_STATES, PLAN_PARTS, type Locale, type StatusReport } from '../model.ts';
 import {
@@ -156,9 +156,7 @@ export async function submitStatus(ctx: JourneyContext, me: Me, payload: ActionP
   const seat = authorisedSeat(ctx, me, payload);
   const parsed = statusSchema(ctx, me.locale).safeParse(normaliseValues(values));
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { kind: 'invalid', errors };
+    return { kind: 'invalid', ...fieldErrors(parsed.error.issues) };
   }
   const v = parsed.data;
   const report: StatusReport = {

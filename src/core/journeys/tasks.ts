@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { applyOffset, localToInstant } from '../calendar.ts';
-import type { ActionPayload, DraftBlock, FormDraft, FormErrors, FormValues, MessageDraft } from '../drafts.ts';
+import { fieldErrors, type ActionPayload, type DraftBlock, type FormDraft, type FormErrors, type FormValues, type MessageDraft } from '../drafts.ts';
 import { formatShort, formatWhen } from '../format.ts';
 import type { Gathering, Locale, NetworkDefinition, Offset, Task, TaskAnswer, TaskCompletion } from '../model.ts';
 import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
@@ -124,9 +124,7 @@ export async function answerTask(
         comment: first(input.values.comment) || undefined,
       });
     if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-      return { kind: 'invalid', errors };
+      return { kind: 'invalid', ...fieldErrors(parsed.error.issues) };
     }
     answer = parsed.data.answer;
     comment = parsed.data.comment || undefined;
