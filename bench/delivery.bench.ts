@@ -80,6 +80,8 @@ const runtime = new DeliveryRuntime({
   clock: () => sendAt,
   config: {
     ...DEFAULT_SCHEDULER_CONFIG,
+    // The benchmark measures the 5,000 task prompts; steering-group nudges are another flow.
+    nudges: undefined,
     concurrency: 64,
     limits: { ...DEFAULT_SCHEDULER_CONFIG.limits, slack: { ratePerSecond: Math.floor(RATE * HEADROOM), conversationIntervalMs: Number(process.env.BENCH_PACE_MS ?? 1050) } },
   },

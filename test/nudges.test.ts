@@ -128,3 +128,12 @@ describe('configuration', () => {
     expect(nextNudge(def, lyngdal, signals, history, monday, calendar, { graceDays: 6, minIntervalDays: 7, episodeDays: 30 })).toBeUndefined();
   });
 });
+
+describe('nobody to ask first', () => {
+  it('does not tell the organisers that reminders went unanswered when none could be sent', () => {
+    const empty = { ...flekkefjord, members: [] };
+    const s = signalsFor(def, empty, emptyRecords(), monday);
+    expect(s.length).toBeGreaterThan(0);
+    expect(nextNudge(def, empty, s, [], monday, calendar)).toBeUndefined();
+  });
+});

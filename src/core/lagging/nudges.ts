@@ -133,6 +133,9 @@ export function nextNudge(
   const steering = m.members.filter((p) => p.roles.includes('styringsgruppe'));
   if (level === 'prosjektleder' && leaders.length === 0) level = steering.length ? 'steering' : 'organiser';
   if (level === 'steering' && steering.length === 0 && !steeringChannel) level = 'organiser';
+  // Nobody in the municipality could be asked first: telling the organisers that reminders went
+  // unanswered would be untrue. The weekly digest already shows them what is missing.
+  if (level === 'organiser' && !inEpisode) return undefined;
 
   const person = (p: Member) => ({ email: p.email.toLowerCase(), name: p.name, ...(p.locale ? { locale: p.locale } : m.locale ? { locale: m.locale } : {}) });
   switch (level) {
