@@ -9,6 +9,7 @@
  * turn (./turn.ts). The SDK answers 200 once the turn is done, or the invoke response.
  */
 import { CloudAdapter } from '@microsoft/agents-hosting';
+import { isLocalRequest, isLoopbackUrl } from '../../src/app/localRequest.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { AppDeps, HttpPlugin } from '../../src/app/server.ts';
 import { inboundActivitySchema } from './activity.ts';
@@ -18,6 +19,24 @@ import { TeamsReferenceStore } from './references.ts';
 import { type TurnServices, handleTurn } from './turn.ts';
 
 export const TEAMS_ROUTE = '/api/messages';
+
+/**
+ * Activities Samla refuses before reading them: in anonymous mode a `serviceUrl` that is not on
+ * this machine (replies would go to someone else's server); with a configured tenant, an
+ * activity from another tenant (its directory could name anyone's email).
+ */
+export function refuseActivity(config: TeamsConfig, activity: { serviceUrl: string; channelData?: unknown; conversation?: { tenantId?: string } }) {
+  if (config.auth.mode === 'anonymous' && !isLoopbackUrl(activity.serviceUrl)) {
+    return { error: 'service_url_not_local', message: 'Without credentials Samla only answers a serviceUrl on this machine.' };
+  }
+  const expected = config.auth.mode === 'authenticated' ? config.auth.tenantId?.toLowerCase() : undefined;
+  if (expected) {
+    const data = activity.channelData as { tenant?: { id?: string } } | undefined;
+    const tenant = (data?.tenant?.id ?? activity.conversation?.tenantId)?.toLowerCase();
+    if (tenant !== expected) return { error: 'wrong_tenant', message: 'This Samla serves one Microsoft 365 tenant; the activity came from another.' };
+  }
+  return undefined;
+}
 
 export interface TeamsPlugin extends HttpPlugin {
   config: TeamsConfig;
@@ -62,11 +81,26 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
   const platform = new TeamsPlatform({ adapter, auth: config.auth, refs: references, store: deps.store, logger, now: deps.journeys.now });
 
   const authorize: RequestHandler = (req, res, next) => {
+    // Without credentials nothing proves who is calling, so only this machine may call (the
+    // demo's Direct Line bridge, the Bot Framework Emulator, tests): anyone else could claim any
+    // identity and point Samla's replies at a server of their own.
+    if (config.auth.mode === 'anonymous' && !isLocalRequest(req)) {
+      res.status(403).json({
+        error: 'anonymous_local_only',
+        message: 'Teams runs without credentials, so only requests from this machine are accepted. Set TEAMS_APP_ID and TEAMS_APP_PASSWORD to serve Microsoft Teams.',
+      });
+      return;
+    }
     adapter.authorizeRequest(req as never, res, next).catch(next);
   };
 
   const receive: RequestHandler = async (req, res) => {
     const parsed = inboundActivitySchema.safeParse(req.body);
+    const refusal = parsed.success ? refuseActivity(config, parsed.data) : undefined;
+    if (refusal) {
+      res.status(403).json(refusal);
+      return;
+    }
     if (!parsed.success) {
       res.status(400).json({
         error: 'invalid_activity',

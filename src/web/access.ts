@@ -63,18 +63,9 @@ export function verifyToken(secret: string, token: string, typ: TokenPurpose, no
   return { ok: true, email: claims.sub, expires: new Date(claims.exp * 1000) };
 }
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+import { isLocalRequest } from '../app/localRequest.ts';
 
-/** True for a request made on this machine to a localhost address, not through a proxy. */
-export function isLocalRequest(req: Pick<IncomingMessage, 'headers'> & { socket: { remoteAddress?: string | undefined } }): boolean {
-  if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) return false;
-  const h = req.headers;
-  if (h['x-forwarded-for'] !== undefined || h.forwarded !== undefined || h['x-real-ip'] !== undefined) return false;
-  const host = (h.host ?? '').toLowerCase();
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-  return LOCAL_HOSTS.has(name);
-}
+export { isLocalRequest };
 
 /** The value of one cookie, or undefined. */
 export function cookie(req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined {

@@ -36,6 +36,8 @@ describe('compose.yaml', () => {
     const samla = compose.services.samla!;
     expect(samla.build).toBe('.');
     expect(samla.environment!.REDIS_URL).toBe('redis://redis:6379');
+    // In `environment`, so a development .env (env_file) cannot switch off the production guards.
+    expect(samla.environment!.NODE_ENV).toBe('production');
     expect(samla.depends_on!.redis!.condition).toBe('service_healthy');
   });
 });
