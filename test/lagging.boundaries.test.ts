@@ -96,7 +96,7 @@ describe('prep_incomplete (prep_incomplete_days_before: 3)', () => {
 });
 
 describe('checkin_unanswered (checkin_unanswered: true / false)', () => {
-  const sent = '2027-05-02T07:00:00.000Z'; // samling 2's check-in, planned
+  const sent = '2027-05-03T06:00:00.000Z'; // samling 2's check-in: planned Sunday 2 May 09:00, sent Monday 08:00
   it('fires a full day after the check-in went out, when more than half have not answered', () => {
     expect(signal('checkin_unanswered', at(sent, 1, -60_000))).toBeUndefined();
     const c = signal('checkin_unanswered', at(sent, 1))!;
@@ -120,8 +120,9 @@ describe('steering_silent (steering_silent_days: 40)', () => {
   const meeting = (date: string) => ({ id: date, network: def.id, municipality: '4204', date, attendees: [], loggedBy: 'siri.lund@kristiansand.example.no', at: `${date}T12:00:00Z` });
   it('fires 41 days after the last meeting, not after 40', () => {
     const r = records({ steeringMeetings: [meeting('2027-03-01')] });
-    expect(signal('steering_silent', at('2027-03-01T00:00:00Z', 40), r)).toBeUndefined();
-    const silent = signal('steering_silent', at('2027-03-01T00:00:00Z', 41), r)!;
+    // A meeting date counts as the end of that day in Oslo: 1 March 23:59 (22:59Z).
+    expect(signal('steering_silent', at('2027-03-01T22:59:00Z', 40), r)).toBeUndefined();
+    const silent = signal('steering_silent', at('2027-03-01T22:59:00Z', 41), r)!;
     expect(silent.evidence).toMatchObject({ days: 41, sinceGathering: null });
     expect(reasonText(texts, 'en', def, silent)).toBe('the steering group last met on 1 Mar 2027, 41 days ago');
   });
@@ -136,8 +137,8 @@ describe('steering_silent (steering_silent_days: 40)', () => {
 
   it('fires at once after a later gathering when the group has not met since, and stops when it has', () => {
     const before = records({ steeringMeetings: [meeting('2027-04-20')] });
-    const after = at('2027-05-06T08:00:00Z'); // samling 2 ended the day before; 16 days since the meeting
-    expect(signal('steering_silent', after, before)?.evidence).toMatchObject({ sinceGathering: 'Nettverkssamling 2', days: 16 });
+    const after = at('2027-05-06T08:00:00Z'); // samling 2 ended the day before; 15 days since the end of the meeting day
+    expect(signal('steering_silent', after, before)?.evidence).toMatchObject({ sinceGathering: 'Nettverkssamling 2', days: 15 });
     expect(signal('steering_silent', after, records({ steeringMeetings: [meeting('2027-04-20'), meeting('2027-05-06')] }))).toBeUndefined();
   });
 });

@@ -106,7 +106,9 @@ describe('lagging signals', () => {
   it('fires for unanswered check-ins a day after they went out, and not when half answered', () => {
     const m = def.municipalities.find((x) => x.id === '4203')!;
     const r = emptyRecords();
-    const monday = new Date('2027-05-03T10:00:00Z'); // check-in for samling 2 planned 2 May 09:00
+    const monday = new Date('2027-05-04T07:00:00Z'); // check-in for samling 2 planned Sunday 2 May 09:00, sent Monday 08:00
+    // Counted from when it really went out (Monday 08:00), not from the Sunday it was planned for.
+    expect(signalsFor(def, m, r, new Date('2027-05-03T07:05:00Z')).find((s) => s.kind === 'checkin_unanswered')).toBeUndefined();
     const silent = signalsFor(def, m, r, monday).find((s) => s.kind === 'checkin_unanswered');
     // Asked: those with a seat (project leader, participants) and those with a task (the steering group's SWOT).
     expect(silent?.evidence).toMatchObject({ unanswered: 3, asked: 3, names: ['Kjetil Dahl', 'Hilde Vik', 'Tone Aas'] });

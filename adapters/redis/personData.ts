@@ -118,7 +118,8 @@ export class Replacer {
   ) {
     const names = [...new Set(person.names.map((n) => n.trim()).filter((n) => n.length >= 2))].sort((a, b) => b.length - a.length);
     this.patterns = [
-      new RegExp(escapeRegExp(person.email), 'giu'),
+      // The whole address only: forgetting aas@x must not touch tone.aas@x.
+      new RegExp(`(?<![\\p{L}\\p{N}._%+-])${escapeRegExp(person.email)}(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])`, 'giu'),
       ...names.map((n) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(n)}(?![\\p{L}\\p{N}])`, 'giu')),
     ];
     this.test = this.patterns.map((p) => new RegExp(p.source, 'iu'));
@@ -140,7 +141,15 @@ export class Replacer {
   deep(v: unknown): unknown {
     if (typeof v === 'string') return this.text(v);
     if (Array.isArray(v)) return v.map((x) => this.deep(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), this.deep(x)]));
+    if (v && typeof v === 'object') {
+      // A record about someone else (a member, a person, an organiser) keeps its own name, even
+      // when it is the same as the forgotten person's: only the email says who a record is.
+      const email = (v as { email?: unknown }).email;
+      const someoneElse = typeof email === 'string' && email.toLowerCase() !== this.person.email.toLowerCase();
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [this.text(k), someoneElse && k === 'name' ? x : this.deep(x)]),
+      );
+    }
     return v;
   }
 

@@ -265,7 +265,7 @@ export function webPlugin(deps: AppDeps, samla: SamlaHandle, demo?: DemoRuntime)
       bridge?.reset();
       await bridge?.install();
     });
-    res.json({ clock: await clockState(localeParam((req.body as { lang?: unknown }).lang)) });
+    res.json({ clock: await clockState(localeParam(((req.body ?? {}) as { lang?: unknown }).lang)) });
   });
 
   const bundle = webChatBundlePath();

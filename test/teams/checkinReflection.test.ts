@@ -40,7 +40,7 @@ describe('check-in in Teams', () => {
       ['prepared', 'Input.ChoiceSet'],
       ['need', 'Input.Text'],
     ]);
-    expect(textsOf(card)[1]).toBe('Oppstartssamling begynner onsdag 10. februar kl. 09.00 i Kristiansand. Tre korte spørsmål, så vet arrangørene hva dere trenger:');
+    expect(textsOf(card)[1]).toBe('Oppstartssamling begynner onsdag 10. februar kl. 09.00 i Kristiansand. Noen korte spørsmål, så vet arrangørene hva dere trenger:');
     const submit = actionsOf(card).at(-1)!;
 
     await h.post(cardSubmit(h, PEOPLE.tone, sent.message, { ...submit.data, attending: 'ja', prepared: 'delvis', need: 'Eksempler fra andre kommuner' }));

@@ -30,7 +30,7 @@ export function checkinMessage(
   const date = formatWhen(gatheringStart(def, gathering), def.timezone, locale);
   const intro = reminder
     ? t('reminder.checkin', { gathering: gathering.title })
-    : t('checkin.intro', { gathering: gathering.title, date, location: gathering.location ?? '—' });
+    : checkinIntro(t, gathering, date);
   const base: ActionPayload = { a: '', n: def.id, g: gathering.id, m: recipient.municipality };
   const blocks: DraftBlock[] = [{ type: 'text', text: intro }];
   for (const q of def.checkin.questions) {
@@ -72,11 +72,7 @@ export function checkinForm(ctx: JourneyContext, def: NetworkDefinition, gatheri
     id: 'checkin',
     title: t('checkin_more.form_title'),
     submitLabel: t('checkin_more.submit'),
-    intro: t('checkin.intro', {
-      gathering: gathering.title,
-      date: formatWhen(gatheringStart(def, gathering), def.timezone, locale),
-      location: gathering.location ?? '—',
-    }),
+    intro: checkinIntro(t, gathering, formatWhen(gatheringStart(def, gathering), def.timezone, locale)),
     payload: { a: 'checkin.submit', n: def.id, g: gathering.id, m: municipality, ...(only ? { q: only } : {}) },
     fields: questions.map((q) =>
       q.kind === 'choice'
@@ -164,4 +160,11 @@ export async function openCheckinForm(ctx: JourneyContext, me: Me, payload: Acti
   const previous = (await ctx.store.listCheckins(def.id, gathering.id)).find((a) => a.municipality === seat.municipality.id && a.email === me.email);
   const only = payload.q && def.checkin.questions.some((q) => q.id === payload.q) ? payload.q : undefined;
   return checkinForm(ctx, def, gathering, me.locale, seat.municipality.id, previous, only);
+}
+
+/** "Samling 2 begynner onsdag 5. mai kl. 09.00 i Arendal. …", without "i …" when no location is given. */
+function checkinIntro(t: (key: string, vars?: Record<string, string | number>) => string, gathering: Gathering, date: string): string {
+  return gathering.location
+    ? t('checkin.intro', { gathering: gathering.title, date, location: gathering.location })
+    : t('checkin.intro_nowhere', { gathering: gathering.title, date });
 }

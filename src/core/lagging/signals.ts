@@ -5,7 +5,7 @@
  *
  * Sources in ../shared/domain.md ("What separates municipalities that succeed from those that lag").
  */
-import { localToInstant } from '../calendar.ts';
+import { WorkingCalendar, localToInstant } from '../calendar.ts';
 import type {
   CheckinAnswer,
   Gathering,
@@ -165,7 +165,9 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
   // The steering group meeting: a logged meeting, or a status saying it met.
   if (steering.length > 0 && firstEnded) {
     const metDates = [
-      ...r.steeringMeetings.map((s) => Date.parse(s.date)),
+      // A meeting date counts as the end of that local day: a group that meets on the afternoon
+      // of a gathering's last day has met after it.
+      ...r.steeringMeetings.map((s) => (/^\d{4}-\d{2}-\d{2}$/.test(s.date) ? localToInstant(`${s.date}T23:59`, def.timezone).getTime() : Date.parse(s.date))),
       ...r.statuses.filter((s) => s.steeringMet).map((s) => Date.parse(s.at)),
     ].filter(Number.isFinite);
     const lastMet = metDates.length ? Math.max(...metDates) : undefined;
@@ -217,7 +219,8 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
     }
     // Check-in answers, a day after the check-in went out.
     if (rules.checkin_unanswered && next.checkin) {
-      const checkinAt = offsetFrom(def, next, next.checkin.send);
+      // When it really went out: a check-in planned on a Sunday is sent on Monday morning.
+      const checkinAt = new WorkingCalendar(def.quiet, def.timezone).nextAllowed(offsetFrom(def, next, next.checkin.send));
       if (now.getTime() - checkinAt.getTime() >= DAY) {
         const asked = m.members.filter((p) => isAskedToCheckIn(def, next, p.roles));
         const answered = new Set(r.checkins.filter((c) => c.gathering === next.id).map((c) => c.email.toLowerCase()));
