@@ -12,6 +12,8 @@ import type { Redis, Result, ClientContext } from 'ioredis';
  * KEYS[3]  data key    (hash)   field → record JSON
  * KEYS[4]  order key   (zset)   record id by time; only with mode "append"
  * ARGV[1]  mode        "put": HSET the field, overwriting (answers are editable);
+ *                      "merge": like "put", but the stored record's `answers` not in the new
+ *                      one are kept (two quick answers to one check-in both stay);
  *                      "append": store once by id (HSETNX) and ZADD it to KEYS[4]
  * ARGV[2]  field       hash field (the record id for "append")
  * ARGV[3]  json        the record
@@ -30,6 +32,18 @@ if ARGV[1] == 'append' then
     return 2
   end
   redis.call('ZADD', KEYS[4], ARGV[4], ARGV[2])
+elseif ARGV[1] == 'merge' then
+  local rec = cjson.decode(ARGV[3])
+  local old = redis.call('HGET', KEYS[3], ARGV[2])
+  if old and type(rec.answers) == 'table' then
+    local prev = cjson.decode(old)
+    if type(prev.answers) == 'table' then
+      for k, v in pairs(prev.answers) do
+        if rec.answers[k] == nil then rec.answers[k] = v end
+      end
+    end
+  end
+  redis.call('HSET', KEYS[3], ARGV[2], cjson.encode(rec))
 else
   redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 end

@@ -76,6 +76,8 @@ interface RecordWrite {
   field: string;
   json: string;
   event: Omit<NetworkEvent, 'id'>;
+  /** For records without `order`: "merge" keeps stored check-in answers not in `json`. */
+  mode?: 'put' | 'merge';
 }
 
 /** NetworkStore on Redis (ioredis 6). Do not give it a connection with `keyPrefix` set. */
@@ -291,9 +293,10 @@ export class RedisStore implements NetworkStore {
   }
 
   /** Stores (or overwrites) one person's check-in answers for a gathering. */
-  async recordCheckin(a: CheckinAnswer): Promise<void> {
+  async recordCheckin(a: CheckinAnswer, opts: { merge?: boolean } = {}): Promise<void> {
     const record: CheckinAnswer = { ...a, email: normaliseEmail(a.email) };
     await this.writeRecord({
+      ...(opts.merge ? { mode: 'merge' as const } : {}),
       network: a.network,
       dataKey: this.keys.checkins(a.network, a.gathering),
       field: checkinField(a.municipality, a.email),
@@ -535,7 +538,7 @@ export class RedisStore implements NetworkStore {
     const keys = [k.def(w.network), k.events(w.network), w.dataKey];
     const args = w.order
       ? [...keys, w.order.key, 'append', w.field, w.json, w.order.score]
-      : [...keys, 'put', w.field, w.json, 0];
+      : [...keys, w.mode ?? 'put', w.field, w.json, 0];
     const outcome = await this.redis.samlaRecord(w.order ? 4 : 3, ...args, ...encodeEventFields(w.event));
     // RECORD_WRITTEN, or RECORD_DUPLICATE (same id again: stored once already, nothing to do).
     if (outcome === RECORD_NO_NETWORK) {

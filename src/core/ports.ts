@@ -88,7 +88,11 @@ export interface NetworkStore {
 
   recordTaskCompletion(c: TaskCompletion): Promise<void>;
   listTaskCompletions(networkId: string, gatheringId: string): Promise<TaskCompletion[]>;
-  recordCheckin(a: CheckinAnswer): Promise<void>;
+  /**
+   * Stores one person's check-in answers for a gathering. With `merge`, answers stored earlier
+   * and not in `a` are kept, atomically: two quick clicks on different questions both stay.
+   */
+  recordCheckin(a: CheckinAnswer, opts?: { merge?: boolean }): Promise<void>;
   listCheckins(networkId: string, gatheringId: string): Promise<CheckinAnswer[]>;
   recordStatus(s: StatusReport): Promise<void>;
   /** Newest first. */

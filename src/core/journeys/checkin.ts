@@ -122,16 +122,12 @@ export async function answerCheckin(ctx: JourneyContext, me: Me, payload: Action
   if (Object.keys(errors).length) return { kind: 'invalid', errors };
   if (Object.keys(given).length === 0) return { kind: 'invalid', errors: { [def.checkin.questions[0]?.id ?? 'attending']: t('status_form.required') } };
 
-  const previous = (await ctx.store.listCheckins(def.id, gathering.id)).find((a) => a.municipality === seat.municipality.id && a.email === me.email);
-  const answer: CheckinAnswer = {
-    network: def.id,
-    gathering: gathering.id,
-    municipality: seat.municipality.id,
-    email: me.email,
-    answers: { ...(previous?.answers ?? {}), ...given },
-    at: ctx.now().toISOString(),
-  };
-  await ctx.store.recordCheckin(answer);
+  // Merged in Redis, atomically: two quick clicks on different questions both stay.
+  await ctx.store.recordCheckin(
+    { network: def.id, gathering: gathering.id, municipality: seat.municipality.id, email: me.email, answers: given, at: ctx.now().toISOString() },
+    { merge: true },
+  );
+  const answer = (await ctx.store.listCheckins(def.id, gathering.id)).find((a) => a.municipality === seat.municipality.id && a.email === me.email)!;
   return { kind: 'saved', answer, message: checkinMessage(ctx, def, gathering, { municipality: seat.municipality.id, locale: me.locale }, answer) };
 }
 
