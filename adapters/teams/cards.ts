@@ -92,6 +92,15 @@ function button(a: DraftAction, view?: string): CardElement {
   };
 }
 
+/**
+ * Draft text is plain text, but Teams renders a TextBlock's Markdown: a participant's answer
+ * "[log in here](https://…)" would become a live link in an organiser's card. A zero-width space
+ * between "]" and "(" keeps such text readable and never a link.
+ */
+export function plain(text: string): string {
+  return text.replace(/\]\s*\(/g, (m) => `]\u200B${m.slice(1)}`);
+}
+
 /** The card elements of draft blocks; a divider becomes a separator line above the next block. */
 export function blockElements(blocks: DraftBlock[], opts: RenderOptions = {}): CardElement[] {
   const out: CardElement[] = [];
@@ -100,16 +109,16 @@ export function blockElements(blocks: DraftBlock[], opts: RenderOptions = {}): C
     let el: CardElement | undefined;
     switch (b.type) {
       case 'header':
-        el = { type: 'TextBlock', text: b.text, wrap: true, size: 'Medium', weight: 'Bolder' };
+        el = { type: 'TextBlock', text: plain(b.text), wrap: true, size: 'Medium', weight: 'Bolder' };
         break;
       case 'text':
-        el = { type: 'TextBlock', text: b.text, wrap: true };
+        el = { type: 'TextBlock', text: plain(b.text), wrap: true };
         break;
       case 'context':
-        el = { type: 'TextBlock', text: b.text, wrap: true, isSubtle: true, size: 'Small' };
+        el = { type: 'TextBlock', text: plain(b.text), wrap: true, isSubtle: true, size: 'Small' };
         break;
       case 'facts':
-        el = { type: 'FactSet', facts: b.facts.map((f) => ({ title: f.label, value: f.value })) };
+        el = { type: 'FactSet', facts: b.facts.map((f) => ({ title: plain(f.label), value: plain(f.value) })) };
         break;
       case 'actions':
         el = { type: 'ActionSet', actions: b.actions.map((a) => button(a, opts.view)) };

@@ -93,3 +93,14 @@ describe('activities', () => {
     expect(retryAfterMs('soon')).toBeUndefined();
   });
 });
+
+describe('user text in cards', () => {
+  it('never becomes a live Markdown link', async () => {
+    const { blockElements, plain } = await import('../../adapters/teams/cards.ts');
+    const hostile = '[Samla: logg inn på nytt her](https://evil.example/phish)';
+    expect(plain(hostile)).not.toMatch(/\]\(/);
+    expect(plain(hostile)).toContain('logg inn på nytt her');
+    const [el] = blockElements([{ type: 'context', text: `Arendal: «${hostile}»` }]);
+    expect((el as { text: string }).text).not.toMatch(/\]\(/);
+  });
+});
