@@ -27,6 +27,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3978),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  SAMLA_METRICS_TOKEN: z.string().regex(/^\S{16,}$/, 'use at least 16 characters without spaces, e.g. from openssl rand -hex 16').optional(),
 });
 
 export type Config = {
@@ -35,6 +36,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   port: number;
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
+  /** Bearer token for GET /metrics from other machines; without it /metrics answers only this machine. */
+  metricsToken?: string;
 };
 
 /** Reads and validates the environment. Empty strings count as unset. */
@@ -60,5 +63,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     nodeEnv: e.NODE_ENV,
+    ...(e.SAMLA_METRICS_TOKEN ? { metricsToken: e.SAMLA_METRICS_TOKEN } : {}),
   };
 }

@@ -27,6 +27,8 @@ import type { IdentityStore, NetworkStore } from '../core/ports.ts';
 import type { Config } from './config.ts';
 import { requestIds } from './logging.ts';
 import type { Metrics } from './metrics.ts';
+import { isLocalRequest } from './localRequest.ts';
+import { timingSafeEqual } from 'node:crypto';
 
 /** What the composition root hands every adapter. */
 export interface AppDeps {
@@ -164,7 +166,17 @@ export async function createApp(deps: AppDeps, plugins: HttpPlugin[], health = n
       });
       next();
     });
-    app.get('/metrics', metrics.handler());
+    // Metrics name networks and their signals: this machine, or a scraper with the token.
+    app.get(
+      '/metrics',
+      (req, res, next) => {
+        const token = deps.config.metricsToken;
+        const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+        if ((token !== undefined && bearer !== undefined && safeEqual(bearer, token)) || isLocalRequest(req)) return next();
+        res.status(403).type('text/plain').send('Metrics are served to this machine, or with Authorization: Bearer <SAMLA_METRICS_TOKEN>.\n');
+      },
+      metrics.handler(),
+    );
   }
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -213,4 +225,11 @@ export async function startServer(deps: AppDeps, plugins: HttpPlugin[], port = d
         for (const p of plugins) await p.close?.();
       })()),
   };
+}
+
+/** Compares secrets in constant time. */
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -125,6 +125,15 @@ describe('metrics', () => {
   });
 });
 
+describe('who may read the metrics', () => {
+  it('answers this machine, and refuses a request from elsewhere (through a proxy) without the token', async () => {
+    expect((await fetch(`${s.base}/metrics`)).status).toBe(200);
+    const proxied = await fetch(`${s.base}/metrics`, { headers: { 'x-forwarded-for': '192.0.2.2' } });
+    expect(proxied.status).toBe(403);
+    expect(await proxied.text()).toContain('SAMLA_METRICS_TOKEN');
+  });
+});
+
 describe('bodies over the limit', () => {
   it('are refused with 413 before anything reads them, on /slack/events and /api/messages, with or without a length', async () => {
     const network = (await snapshot(redis, prefix)) as Record<string, unknown>;
