@@ -137,3 +137,11 @@ describe('nobody to ask first', () => {
     expect(nextNudge(def, empty, s, [], monday, calendar)).toBeUndefined();
   });
 });
+
+describe('people Samla cannot reach', () => {
+  it('goes past an unreachable project leader to the steering group instead of asking in vain every week', () => {
+    const n = nextNudge(def, lyngdal, signals, [], monday, calendar, undefined, undefined, new Set(['eirik.solberg@lyngdal.example.no']))!;
+    expect(n.level).toBe('steering');
+    expect(n.recipients.map((r) => r.name)).toEqual(['Marit Hauge']);
+  });
+});

@@ -112,6 +112,8 @@ export function nextNudge(
   calendar: WorkingCalendar,
   rules: EscalationRules = DEFAULT_ESCALATION,
   steeringChannel?: string,
+  /** Emails Samla cannot reach: asking them would fail, so the ladder goes past them. */
+  unreachable: ReadonlySet<string> = new Set(),
 ): PlannedNudge | undefined {
   const open = signals.filter((s) => STEERING_SIGNALS.includes(s.kind));
   if (open.length === 0) return undefined;
@@ -129,8 +131,9 @@ export function nextNudge(
     if (i === NUDGE_LEVELS.length - 1) return undefined; // the organisers know; the weekly digest keeps them informed
     level = NUDGE_LEVELS[i + 1]!;
   }
-  const leaders = m.members.filter((p) => p.roles.includes('prosjektleder'));
-  const steering = m.members.filter((p) => p.roles.includes('styringsgruppe'));
+  const reachable = (p: Member) => !unreachable.has(p.email.toLowerCase());
+  const leaders = m.members.filter((p) => p.roles.includes('prosjektleder') && reachable(p));
+  const steering = m.members.filter((p) => p.roles.includes('styringsgruppe') && reachable(p));
   if (level === 'prosjektleder' && leaders.length === 0) level = steering.length ? 'steering' : 'organiser';
   if (level === 'steering' && steering.length === 0 && !steeringChannel) level = 'organiser';
   // Nobody in the municipality could be asked first: telling the organisers that reminders went

@@ -53,14 +53,19 @@ export async function planNudges(
 ): Promise<NudgePlan[]> {
   const calendar = new WorkingCalendar(def.quiet, def.timezone);
   if (!calendar.isAllowed(at) || isFellesferie(at, def.timezone)) return [];
-  const [records, links] = await Promise.all([loadRecords(store, def, undefined, { now: at }), store.steeringLinks(def.id)]);
+  const [records, links, unreachableList] = await Promise.all([
+    loadRecords(store, def, undefined, { now: at }),
+    store.steeringLinks(def.id),
+    store.listUnreachable(def.id),
+  ]);
+  const unreachable = new Set(unreachableList.map((u) => u.email.toLowerCase()));
   const candidates = computeSignals(def, records, at).filter((m) => m.signals.some((s) => STEERING_SIGNALS.includes(s.kind)));
   const histories = await Promise.all(candidates.map((c) => store.listNudges(def.id, c.municipality.id, 3)));
   const plans: NudgePlan[] = [];
   candidates.forEach(({ municipality: m, signals }, i) => {
     const link = links[m.id];
     const channel = link?.channel ?? m.steeringChannel;
-    const planned = nextNudge(def, m, signals, histories[i]!, at, calendar, rules, channel);
+    const planned = nextNudge(def, m, signals, histories[i]!, at, calendar, rules, channel, unreachable);
     if (!planned) return;
     const id = nudgeId(def, m.id, planned.level, at);
     const base = {
