@@ -74,7 +74,8 @@ export function pingRedis(host: string, port: number, timeoutMs = 500): Promise<
   });
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (asked from the OS). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);

@@ -5,9 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { freePort } from '../../src/app/demoRedis.ts';
 import { startSamla, type RunningSamla } from '../../src/app/main.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slackApi.ts';
 import { BOT_TOKEN, SIGNING_SECRET, USERS, type Harness } from '../slack/harness.ts';
@@ -15,16 +15,7 @@ import { BOT_TOKEN, SIGNING_SECRET, USERS, type Harness } from '../slack/harness
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const EXAMPLE = fileURLToPath(new URL('../../../shared/examples/network.yaml', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

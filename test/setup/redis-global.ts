@@ -6,9 +6,9 @@
  *   3. else a private `redis-server` on a free port, without persistence, stopped at teardown.
  * Tests read the URL with `inject('redisUrl')` (test/helpers/redis.ts); REDIS_URL is also set.
  */
+import { freePort, pingRedis } from '../../src/app/demoRedis.ts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -39,36 +39,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return stop;
 }
 
-/** True when something at host:port answers a Redis PING within the timeout. */
-export function answersPing(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    let reply = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
-}
-
-/** A free TCP port on 127.0.0.1 (asked from the OS). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** True when something at host:port answers a Redis PING (the same check `npm start` uses). */
+export const answersPing = pingRedis;
 
 /** Starts `redis-server` on a free port with no persistence; returns its URL and a stop function. */
 export async function startPrivateRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
