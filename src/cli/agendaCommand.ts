@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
+import { lastStatusByMunicipality } from '../core/scheduler/tick.ts';
 import { planAgenda, type AgendaItem } from '../core/agenda.ts';
 import { localToInstant } from '../core/calendar.ts';
 import { invalidInput } from '../core/errors.ts';
@@ -45,7 +46,7 @@ export function registerAgendaCommand(program: Command, ctx: CliContext): void {
       if (to <= from) {
         throw invalidInput(`--to (${to.toISOString()}) must be after --from (${from.toISOString()}).`);
       }
-      const lastStatus = await lastStatusOf(store, def);
+      const lastStatus = await lastStatusByMunicipality(store, def);
       const items = planAgenda(def, { from, to }, { lastStatus, reminderFraction: readSchedulerConfig(ctx.env).reminderFraction });
       const counts = await (await ctx.schedule()).counts(def.id);
       const marked = items.map((item) => ({ ...item, delivery: deliveryMarks(item, counts.get(item.id)) }));
@@ -107,15 +108,6 @@ export function marksText(m: DeliveryMarks): string {
   return parts.length ? parts.join(' · ') : 'planned';
 }
 
-async function lastStatusOf(store: NetworkStore, def: NetworkDefinition): Promise<Record<string, Date>> {
-  const latest = await Promise.all(def.municipalities.map((m) => store.listStatus(def.id, m.id, 1)));
-  const out: Record<string, Date> = {};
-  def.municipalities.forEach((m, i) => {
-    const at = latest[i]?.[0]?.at;
-    if (at) out[m.id] = new Date(at);
-  });
-  return out;
-}
 
 function renderAgenda(def: NetworkDefinition, items: (AgendaItem & { delivery: DeliveryMarks })[], from: Date, to: Date, all: boolean): string {
   const zone = def.timezone;

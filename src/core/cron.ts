@@ -3,13 +3,13 @@
  * them. Validation only: when a schedule fires is cronSchedule.ts's business.
  */
 
-interface CronField {
+export interface CronField {
   name: string;
   min: number;
   max: number;
 }
 
-const FIELDS: readonly CronField[] = [
+export const CRON_FIELDS: readonly CronField[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
@@ -18,7 +18,7 @@ const FIELDS: readonly CronField[] = [
 ];
 
 /** `*`, `5`, `1-5`, each optionally followed by a step: `*\/15`, `1-5/2`. */
-const ITEM = /^(?:\*|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/;
+export const CRON_ITEM = /^(?:\*|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/;
 
 /**
  * Says what is wrong with a cron schedule, or returns undefined when it is valid. Accepted:
@@ -29,10 +29,10 @@ const ITEM = /^(?:\*|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/;
  */
 export function cronProblem(expression: string): string | undefined {
   const parts = expression.trim().split(/\s+/).filter((p) => p !== '');
-  if (parts.length !== FIELDS.length) {
+  if (parts.length !== CRON_FIELDS.length) {
     return `it has ${parts.length} field${parts.length === 1 ? '' : 's'}, not 5 (minute hour day-of-month month day-of-week)`;
   }
-  for (const [i, field] of FIELDS.entries()) {
+  for (const [i, field] of CRON_FIELDS.entries()) {
     const problem = fieldProblem(parts[i] ?? '', field);
     if (problem) return problem;
   }
@@ -41,7 +41,7 @@ export function cronProblem(expression: string): string | undefined {
 
 function fieldProblem(text: string, field: CronField): string | undefined {
   for (const item of text.split(',')) {
-    const match = ITEM.exec(item);
+    const match = CRON_ITEM.exec(item);
     if (!match) {
       const hint = /[a-z]/i.test(item) ? ' (use numbers: day of week 1 is Monday, month 1 is January)' : '';
       return `the ${field.name} "${item}" is not a number, *, a range like 1-5 or a step like */15${hint}`;

@@ -8,6 +8,7 @@
  * month and day of week are restricted (neither starts with `*`), a day matches when *either*
  * matches; otherwise both must.
  */
+import { CRON_FIELDS, CRON_ITEM, type CronField } from './cron.ts';
 import { invalidInput } from './errors.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, TimeZone, dayIndexOf, weekdayOfDay } from './zoneTime.ts';
 
@@ -23,30 +24,14 @@ export interface CronSchedule {
   dowRestricted: boolean;
 }
 
-interface FieldSpec {
-  name: string;
-  min: number;
-  max: number;
-}
 
-const FIELDS: readonly FieldSpec[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day of week', min: 0, max: 7 },
-];
-
-/** `*`, `5`, `1-5`, each optionally followed by a step after `*` or a range. */
-const ITEM = /^(?:\*|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/;
-
-function fieldError(text: string, field: FieldSpec, item: string): Error {
+function fieldError(text: string, field: CronField, item: string): Error {
   return invalidInput(`Cron schedule "${text}": "${item}" is not a valid ${field.name} (${field.min}-${field.max}).`);
 }
 
 /** The values one comma-separated item stands for. */
-function parseItem(item: string, field: FieldSpec, text: string): number[] {
-  const m = ITEM.exec(item);
+function parseItem(item: string, field: CronField, text: string): number[] {
+  const m = CRON_ITEM.exec(item);
   if (!m) throw fieldError(text, field, item);
   const [, a, b, s] = m;
   if (s !== undefined && a !== undefined && b === undefined) throw fieldError(text, field, item);
@@ -59,7 +44,7 @@ function parseItem(item: string, field: FieldSpec, text: string): number[] {
   return values;
 }
 
-function parseField(source: string, field: FieldSpec, text: string): number[] {
+function parseField(source: string, field: CronField, text: string): number[] {
   const values = new Set<number>();
   for (const item of source.split(',')) for (const v of parseItem(item, field, text)) values.add(v);
   return [...values].sort((x, y) => x - y);
@@ -68,10 +53,10 @@ function parseField(source: string, field: FieldSpec, text: string): number[] {
 /** Parses a 5-field cron schedule; throws INVALID_INPUT saying which field is wrong. */
 export function parseCron(text: string): CronSchedule {
   const parts = text.trim().split(/\s+/);
-  if (parts.length !== FIELDS.length) {
+  if (parts.length !== CRON_FIELDS.length) {
     throw invalidInput(`Cron schedule "${text}" must have 5 fields: minute hour day-of-month month day-of-week.`);
   }
-  const [minutes, hours, dom, months, dow] = FIELDS.map((f, i) => parseField(parts[i]!, f, text)) as [
+  const [minutes, hours, dom, months, dow] = CRON_FIELDS.map((f, i) => parseField(parts[i]!, f, text)) as [
     number[],
     number[],
     number[],

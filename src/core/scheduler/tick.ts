@@ -255,7 +255,8 @@ async function firstImportAt(store: NetworkStore, id: string): Promise<Date> {
   return new Date(Number.isFinite(when) ? when : 0);
 }
 
-async function lastStatusByMunicipality(store: NetworkStore, def: NetworkDefinition): Promise<Record<string, Date>> {
+/** Each municipality's latest status time (the facts the status nudges are planned from). */
+export async function lastStatusByMunicipality(store: NetworkStore, def: NetworkDefinition): Promise<Record<string, Date>> {
   const latest = await Promise.all(def.municipalities.map((m) => store.listStatus(def.id, m.id, 1)));
   const out: Record<string, Date> = {};
   def.municipalities.forEach((m, i) => {
