@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('check-in answers clicked at the same time', () => {
   it('keeps both answers, every time', async () => {
     const tone = (await whoAmI(a, 'tone.aas@arendal.example.no'))!;
-    const payload = { a: 'checkin.answer', n: def.id, g: 'samling-2', m: '4203' };
+    const payload = { a: 'checkin.answer' as const, n: def.id, g: 'samling-2', m: '4203' };
     for (let i = 0; i < 20; i++) {
       const coming = i % 2 ? 'ja' : 'usikker';
       await Promise.all([answerCheckin(a, tone, payload, { attending: coming }), answerCheckin(b, tone, payload, { prepared: 'delvis' })]);

@@ -89,7 +89,7 @@ describe('we met', () => {
 
   it('logs a meeting with who attended by party, for the steering group', async () => {
     const marit = (await whoAmI(ctx, 'marit.hauge@lyngdal.example.no'))!;
-    const payload = { a: 'steering.met', n: def.id, m: '4225' };
+    const payload = { a: 'steering.met' as const, n: def.id, m: '4225' };
     const form = openSteeringMetForm(ctx, marit, payload);
     expect(form.fields.map((f) => f.id)).toEqual(['date', 'attendees']);
     expect(form.fields[0]).toMatchObject({ initial: '2027-04-26' });

@@ -4,9 +4,9 @@
  * API. Bolt checks `X-Slack-Signature` (v0 HMAC-SHA256 of `v0:{timestamp}:{body}` with the
  * signing secret) and rejects a bad signature or a timestamp over 5 minutes old with 401.
  *
- * Order of work per request: ack → redelivery check (one Redis SET NX, ./redelivery.ts) →
- * journey → Slack calls, except for modal submissions, whose ack carries the outcome, so the
- * check and the journey run first (./submissions.ts).
+ * Order of work per request: ack → the core's dispatcher (redelivery check, identity, journey;
+ * src/core/dispatch/dispatcher.ts) → Slack calls (./inbound.ts), except for modal submissions,
+ * whose ack carries the outcome, so the dispatcher runs first.
  *
  * The bot token is given to Bolt through `authorize` (no auth.test round trip per request); the
  * WebClient never retries by itself (./client.ts).
@@ -14,20 +14,16 @@
 import { App, ExpressReceiver, type AnyMiddlewareArgs, type Middleware, type RespondFn } from '@slack/bolt';
 import type { Express } from 'express';
 import type { AppDeps, HttpPlugin } from '../../src/app/server.ts';
+import { Dispatcher } from '../../src/core/dispatch/dispatcher.ts';
 import { RedisInboundLog } from '../redis/inbound.ts';
-import { onBlockAction } from './actions.ts';
 import { webClientOptions } from './client.ts';
-import { onSlashCommand } from './commands.ts';
 import { readSlackConfig, type SlackConfig } from './config.ts';
-import { onAppHomeOpened } from './home.ts';
 import { SlackIdentity } from './identity.ts';
+import { onAppHomeOpened, onBlockAction, onSlashCommand, onViewSubmission, type SlackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
-import { isFirstDelivery } from './redelivery.ts';
 import { appHomeOpenedSchema, blockActionsSchema, slashCommandSchema, viewSubmissionSchema } from './payloads.ts';
 import { replyTo } from './replies.ts';
 import { renderNotice } from './render.ts';
-import type { SlackServices } from './services.ts';
-import { onViewSubmission } from './submissions.ts';
 
 /** Where Slack sends everything: the Request URL of slash commands, interactivity and events. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -84,11 +80,14 @@ export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConf
     convoStore: false, // no conversation state: every payload carries what its journey needs
     logger,
   });
-  const s: SlackServices = {
-    journeys: deps.journeys,
+  const slackLogger = deps.logger.child({ component: 'slack' });
+  const s: SlackInbound = {
+    dispatcher:
+      deps.dispatcher ??
+      new Dispatcher({ journeys: deps.journeys, identities: deps.identities, inbound: new RedisInboundLog(deps.redis, { prefix: deps.config.redisPrefix }), logger: slackLogger }),
     identity: new SlackIdentity(deps.identities, deps.logger),
-    inbound: new RedisInboundLog(deps.redis, { prefix: deps.config.redisPrefix }),
-    logger: deps.logger.child({ component: 'slack' }),
+    texts: deps.journeys.texts,
+    logger: slackLogger,
   };
 
   // Every request's whole handling (also what runs after the ack) is tracked until it ends.
@@ -102,25 +101,23 @@ export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConf
     }
   });
   bolt.use(answerMalformed(s));
-  bolt.command(/.*/, async ({ ack, body, client, respond, context }) => {
+  bolt.command(/.*/, async ({ ack, body, client, respond }) => {
     await ack();
-    if (await isFirstDelivery(s, body, context.retryNum)) await onSlashCommand(s, client, body, respond);
+    await onSlashCommand(s, client, body, respond);
   });
-  bolt.action(/.*/, async ({ ack, body, client, respond, context }) => {
+  bolt.action(/.*/, async ({ ack, body, client, respond }) => {
     await ack();
-    if (await isFirstDelivery(s, body, context.retryNum)) await onBlockAction(s, client, body, respond);
+    await onBlockAction(s, client, body, respond);
   });
-  bolt.view(/.*/, async ({ ack, body, client, context }) => {
-    if (!(await isFirstDelivery(s, body, context.retryNum))) return ack();
+  bolt.view(/.*/, async ({ ack, body, client }) => {
     const { ack: answer, after } = await onViewSubmission(s, client, body);
     await ack(answer);
     await after?.();
   });
-  bolt.event('app_home_opened', async ({ event, body, client, context }) => {
-    if (!(await isFirstDelivery(s, body, context.retryNum))) return;
+  bolt.event('app_home_opened', async ({ event, body, client }) => {
     const parsed = appHomeOpenedSchema.safeParse(event);
     if (!parsed.success) return void s.logger.warn({ issues: parsed.error.issues }, 'Slack: app_home_opened with an unexpected shape');
-    await onAppHomeOpened(s, client, parsed.data.user, parsed.data.tab);
+    await onAppHomeOpened(s, client, body, parsed.data.user, parsed.data.tab);
   });
   bolt.error(async (err) => {
     s.logger.error({ err }, 'Slack: unhandled error in a listener');
@@ -132,7 +129,7 @@ export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConf
  * Acknowledges a command or interaction whose shape Samla cannot use (no listener would match it,
  * so Bolt would leave it unanswered): the person hears what to do, nothing is stored.
  */
-function answerMalformed(s: SlackServices): Middleware<AnyMiddlewareArgs> {
+function answerMalformed(s: SlackInbound): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const body = args.body as { type?: unknown; command?: unknown; response_url?: unknown };
     const schema =
@@ -140,10 +137,10 @@ function answerMalformed(s: SlackServices): Middleware<AnyMiddlewareArgs> {
     const check = schema?.safeParse(body);
     if (!check || check.success) return args.next();
     s.logger.warn({ type: body.type ?? body.command, issues: check.error.issues }, 'Slack: a request with an unexpected shape');
-    const text = s.journeys.texts.t('nb', 'slack.bad_request');
+    const text = s.texts.t('nb', 'slack.bad_request');
     if ('ack' in args && typeof args.ack === 'function') {
       const ack = args.ack as (r?: unknown) => Promise<void>;
-      await ack(body.type === 'view_submission' ? { response_action: 'update', view: renderNotice(s.journeys.texts.t('nb', 'home.title'), text) } : undefined);
+      await ack(body.type === 'view_submission' ? { response_action: 'update', view: renderNotice(s.texts.t('nb', 'home.title'), text) } : undefined);
     }
     if ('respond' in args && typeof args.respond === 'function' && typeof body.response_url === 'string') {
       await replyTo('', args.client, args.respond as RespondFn, s.logger)(text);

@@ -8,9 +8,8 @@
  * .../reference/events/app_home_opened.
  */
 import { z } from 'zod';
-import type { ActionPayload } from '../../src/core/drafts.ts';
+import { inboundPayloadSchema } from '../../src/core/dispatch/intent.ts';
 import { stateValuesSchema } from './formValues.ts';
-import type { ViewMetadata } from './render.ts';
 
 const id = z.string().min(1).max(255);
 const shortText = z.string().max(255);
@@ -25,17 +24,6 @@ export const slashCommandSchema = z.object({
   response_url: z.url().optional(),
 });
 export type SlashCommand = z.infer<typeof slashCommandSchema>;
-
-/** The ActionPayload a Samla button or modal carries (see src/core/drafts.ts). */
-export const actionPayloadSchema: z.ZodType<ActionPayload> = z.object({
-  a: z.string().min(1).max(64),
-  n: shortText.min(1),
-  g: shortText.optional(),
-  t: shortText.optional(),
-  m: shortText.optional(),
-  q: shortText.optional(),
-  v: z.string().max(2000).optional(),
-});
 
 /** A `block_actions` payload: one button click in a message or in the App Home. */
 export const blockActionsSchema = z.object({
@@ -59,9 +47,9 @@ export const blockActionsSchema = z.object({
 });
 export type BlockActions = z.infer<typeof blockActionsSchema>;
 
-/** `private_metadata` of a Samla modal (see ViewMetadata in ./render.ts). */
-export const viewMetadataSchema: z.ZodType<ViewMetadata> = z.object({
-  payload: actionPayloadSchema,
+/** `private_metadata` of a Samla modal (see ViewMetadata in ./render.ts); the payload as the core reads it. */
+export const viewMetadataSchema = z.object({
+  payload: inboundPayloadSchema,
   origin: z.object({ channel: id, ts: id }).optional(),
 });
 

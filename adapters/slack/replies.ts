@@ -1,22 +1,14 @@
 /**
- * How Samla answers a person in Slack after it has acknowledged their request, and what it says
- * when something fails:
+ * How Samla answers a person in Slack after it has acknowledged their request:
  *
  * - through the request's `response_url` when there is one (slash commands, buttons in messages):
  *   ephemeral by default, `inChannel` for answers the channel should see, `replace` to replace
  *   the message the button was in;
  * - else as a DM (a button in the App Home has no response_url): chat.postMessage to the user.
- *
- * A JourneyRefusal is told as its own message; anything else (Redis down, a Slack failure) as
- * `errors.unavailable` ("nothing was saved, try again in a minute"), and logged.
  */
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { message, text, type MessageDraft } from '../../src/core/drafts.ts';
-import { JourneyRefusal } from '../../src/core/journeys/context.ts';
-import type { Locale } from '../../src/core/model.ts';
-import type { Texts } from '../../src/core/texts.ts';
-import { IdentityUnavailable } from './identity.ts';
 import { renderMessage } from './render.ts';
 
 export interface ReplyOptions {
@@ -52,13 +44,4 @@ export function replyTo(userId: string, client: webApi.WebClient, respond: Respo
       logger.warn({ err, user: userId }, 'Could not answer the person in Slack');
     }
   };
-}
-
-/** What to tell the person when a journey failed; logs what is not a refusal. */
-export function failureText(err: unknown, texts: Texts, locale: Locale, logger: Logger, what: string): string {
-  if (err instanceof JourneyRefusal) return err.userMessage;
-  logger.error({ err }, `Slack: ${what} failed`);
-  // When finding the person failed, the error knows their language better than the caller.
-  const known = err instanceof IdentityUnavailable ? err.locale : locale;
-  return texts.t(known, 'errors.unavailable');
 }

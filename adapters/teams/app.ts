@@ -12,6 +12,8 @@ import { CloudAdapter } from '@microsoft/agents-hosting';
 import { isLocalRequest, isLoopbackUrl } from '../../src/app/localRequest.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { AppDeps, HttpPlugin } from '../../src/app/server.ts';
+import { Dispatcher } from '../../src/core/dispatch/dispatcher.ts';
+import { RedisInboundLog } from '../redis/inbound.ts';
 import { inboundActivitySchema } from './activity.ts';
 import { type TeamsConfig, authConfiguration, readTeamsConfig } from './config.ts';
 import { TeamsPlatform } from './platform.ts';
@@ -65,6 +67,9 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
   const pending = new Set<Promise<unknown>>();
   const services: TurnServices = {
     adapter,
+    dispatcher:
+      deps.dispatcher ??
+      new Dispatcher({ journeys: deps.journeys, identities: deps.identities, inbound: new RedisInboundLog(deps.redis, { prefix: deps.config.redisPrefix }), logger }),
     journeys: deps.journeys,
     store: deps.store,
     identities: deps.identities,

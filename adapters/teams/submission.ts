@@ -10,22 +10,9 @@
  * Both carry Samla's ActionPayload under `samla` (an object, or the same as a JSON string).
  */
 import { z } from 'zod';
-import type { ActionPayload, FormValues } from '../../src/core/drafts.ts';
+import { inboundPayloadSchema as actionPayloadSchema, type InboundPayload } from '../../src/core/dispatch/intent.ts';
+import type { FormValues } from '../../src/core/drafts.ts';
 import { MULTI_KEY, PAYLOAD_KEY, VIEW_KEY } from './cards.ts';
-
-/** Ids (network, gathering, task, municipality, question) go into Redis keys: no spaces or braces. */
-const id = z.string().regex(/^[^\s{}]{1,200}$/, 'not an id');
-
-export const actionPayloadSchema = z.object({
-  a: z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/, 'not an action name').max(64),
-  n: id,
-  g: id.optional(),
-  t: id.optional(),
-  m: id.optional(),
-  q: id.optional(),
-  /** A chosen value (a check-in option may hold spaces). */
-  v: z.string().min(1).max(200).optional(),
-});
 
 /** One submitted input: Teams sends strings; numbers and booleans are accepted as their text. */
 const inputValue = z.union([z.string().max(20_000), z.number(), z.boolean(), z.array(z.string().max(20_000)).max(50)]);
@@ -48,7 +35,7 @@ export const invokeValueSchema = z.object({
 });
 
 export interface Submission {
-  payload: ActionPayload;
+  payload: InboundPayload;
   values: FormValues;
   /** The view the card was shown in (cards.ts VIEW_KEY), e.g. "tasks". */
   view?: string;

@@ -1,39 +1,40 @@
 /**
  * One inbound Teams activity, from the SDK's turn to an answer: capture the conversation
- * reference, find out who is speaking, run the journey, and send the outcome.
+ * reference, translate the activity into the core's Inbound, hand it to the dispatcher
+ * (src/core/dispatch/dispatcher.ts: redelivery, identity, journey), and send the outcome.
  *
  * | activity                                   | handling                                                    |
  * |--------------------------------------------|-------------------------------------------------------------|
- * | `message` with text                        | a command (./commands.ts); in a channel only with an @mention |
- * | `message` with `value` (Action.Submit)     | a card answer (./actions.ts); the clicked card (`replyToId`) is updated in place |
+ * | `message` with text                        | a typed command; in a channel only with an @mention          |
+ * | `message` with `value` (Action.Submit)     | a card answer (./submission.ts reads it); the clicked card (`replyToId`) is updated in place |
  * | `invoke` `adaptiveCard/action`             | the same answer, returned as the invoke response's card      |
  * | `installationUpdate` add, `conversationUpdate` with Samla among `membersAdded` | install: in a team, the roster is synced in the background (./roster.ts) and the channel is greeted; in a personal chat, the person is greeted with the help |
  * | `conversationUpdate` with others in `membersAdded` | those members are synced like the roster                |
  *
- * Nothing here throws to the SDK: a JourneyRefusal becomes its message, any other failure
- * (Redis down, a bug) becomes `errors.unavailable` in the person's language and is logged.
+ * Nothing here throws to the SDK: the dispatcher turns a refusal into its message and any other
+ * failure (Redis down, a bug) into `errors.unavailable` in the person's language, logged.
  */
 import { Activity } from '@microsoft/agents-activity';
 import type { CloudAdapter, ConnectorClient, TurnContext } from '@microsoft/agents-hosting';
 import type { Logger } from 'pino';
-import { isSamlaError } from '../../src/core/errors.ts';
-import { JourneyRefusal, organisersText, whoAmI, type JourneyContext, type Me } from '../../src/core/journeys/context.ts';
-import { helpMessage } from '../../src/core/journeys/overview.ts';
-import type { Locale, NetworkDefinition } from '../../src/core/model.ts';
+import type { Dispatcher } from '../../src/core/dispatch/dispatcher.ts';
+import { localeFromTag } from '../../src/core/dispatch/identity.ts';
+import type { Inbound, Intent, Outcome as CoreOutcome } from '../../src/core/dispatch/intent.ts';
+import type { JourneyContext } from '../../src/core/journeys/context.ts';
+import type { Locale } from '../../src/core/model.ts';
 import type { IdentityStore, NetworkStore } from '../../src/core/ports.ts';
-import { answerSubmission } from './actions.ts';
 import { type InboundActivity, channelOf, commandText, conversationKind, isCardSubmit, teamOf, tenantOf } from './activity.ts';
-import { CARD_CONTENT_TYPE, cardAttachment, messageCard } from './cards.ts';
-import { answerCommand } from './commands.ts';
+import { CARD_CONTENT_TYPE, cardAttachment, formCard, messageCard, textCard } from './cards.ts';
 import { readMember, toDeliveryError } from './connector.ts';
-import { identifySender } from './identity.ts';
-import { type Outcome, say, show } from './outcome.ts';
+import { candidateEmails, identityKey } from './identity.ts';
+import { type Outcome, replace, say, show } from './outcome.ts';
 import type { TeamsReferenceStore } from './references.ts';
 import { syncMembers, syncTeamRoster, type RosterDeps, type TeamPlace } from './roster.ts';
 import { invokeValueSchema, parseSubmission } from './submission.ts';
 
 export interface TurnServices {
   adapter: CloudAdapter;
+  dispatcher: Dispatcher;
   journeys: JourneyContext;
   store: NetworkStore;
   identities: IdentityStore;
@@ -43,14 +44,6 @@ export interface TurnServices {
   background(label: string, work: () => Promise<unknown>): void;
   /** Teams sends both `installationUpdate` and `conversationUpdate` on install: handle one install (team or chat) once a minute at most. */
   recentSyncs: Map<string, number>;
-}
-
-/** The person's language from the activity's locale ("nb-NO", "nn", "en-US"), bokmål otherwise. */
-export function localeOf(tag: string | undefined): Locale {
-  const l = (tag ?? '').toLowerCase();
-  if (l.startsWith('nn')) return 'nn';
-  if (l.startsWith('en')) return 'en';
-  return 'nb';
 }
 
 /** Handles one activity; never throws. */
@@ -66,13 +59,10 @@ export async function handleTurn(svc: TurnServices, context: TurnContext, a: Inb
     switch (a.type) {
       case 'message':
         if (conversationKind(a) !== 'personal' && !isCardSubmit(a) && !mentionsBot(a)) return;
-        return await respond(svc, context, a, client, (me) => (isCardSubmit(a) ? onSubmit(svc, me, a.value) : onText(svc, me, a)));
+        return await respond(svc, context, a, client);
       case 'invoke':
         if (a.name !== 'adaptiveCard/action') return;
-        return await respond(svc, context, a, client, (me) => {
-          const value = invokeValueSchema.safeParse(a.value);
-          return value.success ? onSubmit(svc, me, value.data.action.data ?? {}) : Promise.resolve(say(svc.journeys.texts.t(me.locale, 'teams.invalid_submission')));
-        });
+        return await respond(svc, context, a, client);
       case 'installationUpdate':
         if (a.action === 'add' || a.action === 'add-upgrade') await onInstall(svc, context, a, client);
         else svc.logger.info({ conversation: a.conversation.id, action: a.action }, 'Samla was removed from a Teams conversation');
@@ -117,72 +107,96 @@ async function captureConversation(svc: TurnServices, a: InboundActivity): Promi
 }
 
 /**
- * Who is speaking, as a Me; or the outcome to send instead (unknown person). In a personal chat
- * the person's reference is refreshed and they stop counting as unreachable.
+ * The core's Inbound for a message or card action: who (the cache key is the AAD object id),
+ * where, which delivery (the activity id; Teams redelivers with the same one), and the intent.
  */
-async function sender(svc: TurnServices, client: ConnectorClient, a: InboundActivity): Promise<Me | Outcome> {
-  const { email } = await identifySender(svc, client, a, teamOf(a) ?? a.conversation.id);
-  const me = email ? await whoAmI(svc.journeys, email) : undefined;
-  if (!me) return say(await unknownPersonText(svc, localeOf(a.locale)));
-  if (conversationKind(a) === 'personal') {
-    await svc.refs.savePerson({
-      email: me.email,
-      userId: a.from.id,
-      ...(a.from.aadObjectId ? { aadObjectId: a.from.aadObjectId } : {}),
-      ...(tenantOf(a) ? { tenantId: tenantOf(a) } : {}),
-      serviceUrl: a.serviceUrl,
-      botId: a.recipient.id,
-      conversationId: a.conversation.id,
-      at: svc.journeys.now().toISOString(),
-    });
-    const networks = [...new Set([...me.seats.map((s) => s.network.id), ...me.organiserOf.map((n) => n.id)])];
-    await svc.store.clearUnreachable(networks, me.email);
+function inboundOf(svc: TurnServices, client: ConnectorClient, a: InboundActivity, intent: Intent): Inbound {
+  const kind = conversationKind(a);
+  const rosterConversation = teamOf(a) ?? a.conversation.id;
+  return {
+    platform: 'teams',
+    user: { id: a.from.id, key: identityKey(a.from) },
+    ...(a.id ? { eventId: `activity:${a.conversation.id}:${a.id}` } : {}),
+    ...(a.locale ? { localeTag: a.locale } : {}),
+    place: { conversation: kind === 'groupChat' ? 'group' : kind, channel: channelOf(a), private: kind === 'personal' },
+    intent,
+    directory: {
+      async lookup() {
+        const member = await readMember(client, rosterConversation, a.from.id);
+        if (!member) return undefined;
+        return { emails: candidateEmails(member), key: identityKey({ id: member.id, aadObjectId: member.aadObjectId ?? a.from.aadObjectId }) };
+      },
+    },
+  };
+}
+
+/** What a message or card action is: a card submission (its payload, view and inputs) or typed text. */
+function intentOf(svc: TurnServices, a: InboundActivity): Intent | string {
+  const data = a.type === 'invoke' ? invokeValueSchema.safeParse(a.value) : undefined;
+  if (data && !data.success) return 'not an Action.Execute invoke';
+  if (a.type === 'message' && !isCardSubmit(a)) return { kind: 'command', text: commandText(a) };
+  const parsed = parseSubmission(data ? (data.data.action.data ?? {}) : a.value);
+  if (!parsed.ok) return parsed.reason;
+  const { payload, values, view } = parsed.submission;
+  return { kind: 'action', payload, values, ...(view ? { view } : {}) };
+}
+
+/** Dispatches a message or card action to the core and answers with the outcome. */
+async function respond(svc: TurnServices, context: TurnContext, a: InboundActivity, client: ConnectorClient, given?: Intent): Promise<void> {
+  const intent = given ?? intentOf(svc, a);
+  const fallback = localeFromTag(a.locale) ?? 'nb';
+  if (typeof intent === 'string') {
+    svc.logger.warn({ reason: intent }, 'A Teams card submission was not understood');
+    return deliver(svc, context, a, say(svc.journeys.texts.t(fallback, 'teams.invalid_submission')));
   }
-  return me;
-}
-
-/** errors.unknown_person, naming the organisers of every network Samla holds. */
-async function unknownPersonText(svc: TurnServices, locale: Locale): Promise<string> {
-  const defs = (await Promise.all((await svc.store.listNetworks()).map((n) => svc.store.getNetwork(n.id)))).filter((d): d is NetworkDefinition => !!d);
-  return svc.journeys.texts.t(locale, 'errors.unknown_person', { organisers: organisersText(defs, locale) || '—' });
-}
-
-async function onText(svc: TurnServices, me: Me, a: InboundActivity): Promise<Outcome> {
-  return answerCommand(svc.journeys, me, commandText(a), { kind: conversationKind(a), channel: channelOf(a) });
-}
-
-async function onSubmit(svc: TurnServices, me: Me, data: unknown): Promise<Outcome> {
-  const parsed = parseSubmission(data);
-  if (!parsed.ok) {
-    svc.logger.warn({ reason: parsed.reason }, 'A Teams card submission was not understood');
-    return say(svc.journeys.texts.t(me.locale, 'teams.invalid_submission'));
-  }
-  return answerSubmission(svc.journeys, me, parsed.submission);
-}
-
-/** Identifies the sender, runs `work`, and sends the outcome (or the failure, in their language). */
-async function respond(svc: TurnServices, context: TurnContext, a: InboundActivity, client: ConnectorClient, work: (me: Me) => Promise<Outcome>): Promise<void> {
-  let locale = localeOf(a.locale);
-  let outcome: Outcome;
-  try {
-    const who = await sender(svc, client, a);
-    if ('kind' in who) outcome = who;
-    else {
-      locale = who.locale;
-      outcome = await work(who);
-    }
-  } catch (err) {
-    if (err instanceof JourneyRefusal) outcome = say(err.userMessage);
-    else if (isSamlaError(err) && err.isUserError && (a.type === 'invoke' || isCardSubmit(a))) {
-      // A card pointing at something that is not there (any more): nothing was stored.
-      svc.logger.warn({ err }, 'A Teams card submission pointed at something Samla does not have');
-      outcome = say(svc.journeys.texts.t(locale, 'teams.invalid_submission'));
-    } else {
-      svc.logger.error({ err, type: a.type }, 'A Teams request failed; the person was told Samla is unavailable');
-      outcome = say(svc.journeys.texts.t(locale, 'errors.unavailable'));
+  const { outcome, locale, person } = await svc.dispatcher.dispatch(inboundOf(svc, client, a, intent));
+  if (person && conversationKind(a) === 'personal') {
+    // The person wrote to Samla here: this is where to reach them, and they are reachable again.
+    try {
+      await svc.refs.savePerson({
+        email: person.email,
+        userId: a.from.id,
+        ...(a.from.aadObjectId ? { aadObjectId: a.from.aadObjectId } : {}),
+        ...(tenantOf(a) ? { tenantId: tenantOf(a) } : {}),
+        serviceUrl: a.serviceUrl,
+        botId: a.recipient.id,
+        conversationId: a.conversation.id,
+        at: svc.journeys.now().toISOString(),
+      });
+      await svc.store.clearUnreachable(person.networks, person.email);
+    } catch (err) {
+      svc.logger.error({ err, conversation: a.conversation.id }, 'Storing where to reach a Teams user failed');
     }
   }
-  await deliver(svc, context, a, outcome);
+  const view = intent.kind === 'action' ? intent.view : undefined;
+  await deliver(svc, context, a, teamsOutcome(svc, outcome, locale, intent.kind === 'action', view, a.type === 'invoke'));
+}
+
+/**
+ * The core's outcome as Teams shows it. An answer to a card replaces that card (a form, what was
+ * recorded, a choice); an answer to typed text is a new message.
+ */
+function teamsOutcome(svc: TurnServices, o: CoreOutcome, locale: Locale, fromCard: boolean, view: string | undefined, invoke: boolean): Outcome {
+  const texts = { fixErrors: svc.journeys.texts.t(locale, 'teams.fix_errors') };
+  switch (o.kind) {
+    case 'text':
+      return o.replace && fromCard ? replace(textCard(o.text)) : say(o.text);
+    case 'linked':
+      return say(o.text);
+    case 'message': {
+      const card = messageCard(o.message, { ...(o.view ? { view: o.view } : {}), texts });
+      return o.replace && fromCard ? replace(card) : show(card);
+    }
+    case 'recorded':
+      return replace(messageCard(o.message, { ...(o.view ? { view: o.view } : {}), texts }));
+    case 'form': {
+      const card = formCard(o.form, { texts, ...(o.errors ? { errors: o.errors } : {}), ...(o.values ? { values: o.values } : {}), ...(fromCard && view ? { view } : {}) });
+      return fromCard ? replace(card) : show(card);
+    }
+    case 'none':
+      // An invoke must be answered; a redelivered message needs nothing.
+      return invoke ? say(svc.journeys.texts.t(locale, 'errors.already_handled')) : { kind: 'none' };
+  }
 }
 
 /** Sends the outcome: an invoke response, an update of the clicked card, or a new message. */
@@ -237,10 +251,10 @@ async function onInstall(svc: TurnServices, context: TurnContext, a: InboundActi
   if (last !== undefined && now - last < 60_000) return;
   svc.recentSyncs.set(key, now);
   if (personal) {
-    await respond(svc, context, a, client, async (me) => show(messageCard(helpMessage(svc.journeys, me.locale))));
+    await respond(svc, context, a, client, { kind: 'command', text: 'help' });
     return;
   }
-  await deliver(svc, context, a, say(svc.journeys.texts.t(localeOf(a.locale), 'teams.installed_team')));
+  await deliver(svc, context, a, say(svc.journeys.texts.t(localeFromTag(a.locale) ?? 'nb', 'teams.installed_team')));
   svc.background(`roster sync of ${place.teamId}`, () => syncTeamRoster(rosterDeps(svc), client, place));
 }
 

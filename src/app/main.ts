@@ -3,6 +3,8 @@
  * Teams adapters on one HTTP server, and the scheduler with its delivery workers. Everything
  * else receives what it needs from here; nothing else reads the environment.
  */
+import { Dispatcher } from '../core/dispatch/dispatcher.ts';
+import { RedisInboundLog } from '../../adapters/redis/inbound.ts';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
@@ -84,7 +86,9 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
     const metrics = new Metrics();
     metrics.watchRedis(redis);
     metrics.watchSignals(store, now);
-    const deps: AppDeps = { config, env, redis, store, identities, journeys, logger, metrics };
+    // The one path from Slack and Teams into the core (redeliveries, identity, journeys).
+    const dispatcher = new Dispatcher({ journeys, identities, inbound: new RedisInboundLog(redis, { prefix: config.redisPrefix }), logger });
+    const deps: AppDeps = { config, env, redis, store, identities, journeys, logger, metrics, dispatcher };
 
     if (opts.prepare) await opts.prepare(deps);
     // The import runs on a connection without the service's command timeout: one big transaction.

@@ -22,6 +22,7 @@ import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Dispatcher } from '../core/dispatch/dispatcher.ts';
 import type { JourneyContext } from '../core/journeys/context.ts';
 import type { IdentityStore, NetworkStore } from '../core/ports.ts';
 import type { Config } from './config.ts';
@@ -41,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   /** Prometheus metrics (./metrics.ts); without it /metrics answers 404. */
   metrics?: Metrics;
+  /** The one path from every platform into the core; the plugins build one from the above when absent. */
+  dispatcher?: Dispatcher;
 }
 
 /** An adapter's HTTP part: mounts its routes; `close` stops what it started. */

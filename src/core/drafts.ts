@@ -3,10 +3,12 @@
  * them into Slack Block Kit, another into Adaptive Cards. No platform detail belongs here.
  */
 
+import type { ActionId, FormId } from './dispatch/ids.ts';
+
 /** What a button or form carries back to Samla: which journey, and where in the network. */
 export interface ActionPayload {
-  /** The action: "task.done", "task.not_yet", "task.comment", "checkin.answer", ... */
-  a: string;
+  /** The action (./dispatch/ids.ts): "task.done", "task.not_yet", "checkin.answer", "status.submit", ... */
+  a: ActionId;
   /** Network id. */
   n: string;
   /** Gathering id. */
@@ -74,8 +76,8 @@ export type FormField =
 
 /** A form: a Slack modal, or an Adaptive Card with inputs. */
 export interface FormDraft {
-  /** Which form: "status", "reflection", "task.comment", "checkin.text", "steering.met". */
-  id: string;
+  /** Which form (./dispatch/ids.ts): "status", "reflection", "task.comment", "checkin", "steering.met". */
+  id: FormId;
   title: string;
   submitLabel: string;
   intro?: string;

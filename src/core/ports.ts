@@ -65,6 +65,15 @@ export interface IdentityStore {
   remember(platform: Platform, userId: string, email: string): Promise<void>;
 }
 
+/**
+ * Inbound deliveries already handled, so a platform's redelivery of the same request (Slack's
+ * retries, Teams' redelivered activities) never records anything twice.
+ */
+export interface InboundLog {
+  /** True the first time this delivery id is seen on this platform, false for a redelivery. */
+  first(platform: Platform, deliveryId: string): Promise<boolean>;
+}
+
 export interface ImportProgress {
   (done: number, total: number): void;
 }

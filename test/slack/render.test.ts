@@ -105,7 +105,7 @@ describe('renderMessage', () => {
   });
 
   it('makes action ids unique within a message and splits more than 25 buttons', () => {
-    const actions = Array.from({ length: 30 }, (_, i) => ({ id: 'status.open', label: `Kommune ${i}`, payload: { a: 'status.open', n: 'net', m: String(4200 + i) } }));
+    const actions = Array.from({ length: 30 }, (_, i) => ({ id: 'status.open', label: `Kommune ${i}`, payload: { a: 'status.open' as const, n: 'net', m: String(4200 + i) } }));
     const r = renderMessage({ fallback: 'velg', blocks: [{ type: 'actions', actions }] });
     expect(r.blocks.map((b) => b.type)).toEqual(['actions', 'actions']);
     expectValidBlocks(r.blocks as Block[], 50);
@@ -114,7 +114,7 @@ describe('renderMessage', () => {
   });
 
   it('refuses a button payload Slack could not carry', () => {
-    expect(() => renderMessage({ fallback: 'x', blocks: [{ type: 'actions', actions: [{ id: 'a', label: 'a', payload: { a: 'a', n: 'n', v: 'x'.repeat(2000) } }] }] })).toThrow(/under 2000/);
+    expect(() => renderMessage({ fallback: 'x', blocks: [{ type: 'actions', actions: [{ id: 'a', label: 'a', payload: { a: 'status.short', n: 'n', v: 'x'.repeat(2000) } }] }] })).toThrow(/under 2000/);
   });
 });
 
@@ -138,12 +138,12 @@ describe('renderForm', () => {
 
   it('picks the input element for each kind of field, with initial values and limits', () => {
     const form: FormDraft = {
-      id: 'demo',
+      id: 'status',
       title: 'Et altfor langt skjemanavn som må kuttes',
       submitLabel: 'Lagre',
       intro: 'Om <skjemaet>',
       note: 'Svarene er lagret',
-      payload: { a: 'demo', n: 'net' },
+      payload: { a: 'status.submit', n: 'net' },
       fields: [
         { kind: 'choice', id: 'few', label: 'Få', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], initial: 'b' },
         { kind: 'choice', id: 'many', label: 'Mange', options: Array.from({ length: 8 }, (_, i) => ({ value: `v${i}`, label: `V${i}` })), initial: 'v3', optional: true },
@@ -167,7 +167,7 @@ describe('renderForm', () => {
 
   it('keeps a modal to 100 blocks', () => {
     const fields = Array.from({ length: 150 }, (_, i) => ({ kind: 'text' as const, id: `f${i}`, label: `F${i}` }));
-    const view = renderForm({ id: 'big', title: 'Stor', submitLabel: 'OK', intro: 'x', fields, payload: { a: 'big', n: 'n' } });
+    const view = renderForm({ id: 'checkin', title: 'Stor', submitLabel: 'OK', intro: 'x', fields, payload: { a: 'checkin.submit', n: 'n' } });
     expectValidBlocks(view.blocks as Block[], 100);
     expect(view.blocks).toHaveLength(100);
   });

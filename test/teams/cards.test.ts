@@ -15,7 +15,7 @@ const form: FormDraft = {
   submitLabel: 'Lagre',
   intro: 'Når møttes dere?',
   note: 'Lagret.',
-  payload: { a: 'steering.submit', n: 'net', m: '4203' },
+  payload: { a: 'steering.met_submit', n: 'net', m: '4203' },
   fields: [
     { kind: 'date', id: 'date', label: 'Dato', initial: '2027-03-01' },
     { kind: 'choice', id: 'room', label: 'Rom', options: ['a', 'b', 'c', 'd', 'e'].map((v) => ({ value: v, label: v.toUpperCase() })) },

@@ -149,7 +149,8 @@ describe('in a channel', () => {
       ['attendees', 'Input.Toggle'],
     ]);
     h.fake.reset();
-    await h.post({ ...click, value: { ...actionsOf(form).at(-1)!.data, date: '2027-01-20', attendees: 'hilde.vik@arendal.example.no' } });
+    // A new activity (its own id): the submit of the form, not a redelivery of the click.
+    await h.post({ ...click, id: `${click.id}-submit`, value: { ...actionsOf(form).at(-1)!.data, date: '2027-01-20', attendees: 'hilde.vik@arendal.example.no' } });
     const [meeting] = await h.store.listSteeringMeetings(NETWORK, '4203');
     expect(meeting).toMatchObject({ date: '2027-01-20', attendees: [{ name: 'Hilde Vik', party: 'politiker' }], loggedBy: 'hilde.vik@arendal.example.no' });
     expect(textsOf(cardOf(h.fake.callsOf('update')[0]!))).toEqual(['Takk! Møtet 2027-01-20 er registrert med 1 deltakere.']);

@@ -31,7 +31,7 @@ export function checkinMessage(
   const intro = reminder
     ? t('reminder.checkin', { gathering: gathering.title })
     : checkinIntro(t, gathering, date);
-  const base: ActionPayload = { a: '', n: def.id, g: gathering.id, m: recipient.municipality };
+  const base = { n: def.id, g: gathering.id, m: recipient.municipality };
   const blocks: DraftBlock[] = [{ type: 'text', text: intro }];
   for (const q of def.checkin.questions) {
     blocks.push({ type: 'header', text: q.text });

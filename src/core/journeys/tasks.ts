@@ -3,6 +3,7 @@
  * recorded per person and municipality, and the message updated to show what was recorded.
  */
 import { z } from 'zod';
+import type { ActionId } from '../dispatch/ids.ts';
 import { applyOffset, localToInstant } from '../calendar.ts';
 import { fieldErrors, type ActionPayload, type DraftBlock, type FormDraft, type FormErrors, type FormValues, type MessageDraft } from '../drafts.ts';
 import { formatShort, formatWhen } from '../format.ts';
@@ -47,7 +48,7 @@ export function taskMessage(
   const intro = reminder
     ? t('reminder.task', { task: task.title, due })
     : t('task.intro', { name: firstName, gathering: gathering.title, date });
-  const payload = (a: string): ActionPayload => ({ a, n: def.id, g: gathering.id, t: task.id, m: recipient.municipality });
+  const payload = (a: ActionId): ActionPayload => ({ a, n: def.id, g: gathering.id, t: task.id, m: recipient.municipality });
   const blocks: DraftBlock[] = [
     { type: 'text', text: intro },
     { type: 'header', text: task.title },
