@@ -29,9 +29,9 @@ export const NETWORK = 'agder-helse-2027';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The example network: the shared file through the real parser when it is there, else the hand-built copy. */
+/** The example network: examples/network.yaml through the real parser when it is there, else the hand-built copy. */
 export function loadExampleNetwork(): NetworkDefinition {
-  const file = path.join(root, '..', 'shared', 'examples', 'network.yaml');
+  const file = path.join(root, 'examples', 'network.yaml');
   return existsSync(file) ? parseNetworkFile(readFileSync(file, 'utf8'), file) : exampleNetwork();
 }
 
