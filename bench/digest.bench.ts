@@ -23,7 +23,7 @@ import { RedisStore } from '../adapters/redis/store.ts';
 import { loadTexts } from '../src/app/prompts.ts';
 import { buildDigest, digestMessage } from '../src/core/lagging/digest.ts';
 import { loadRecords } from '../src/core/lagging/records.ts';
-import { gatheringsAround } from '../src/core/lagging/signals.ts';
+import { gatheringsAround } from '../src/core/schedule.ts';
 import type { Gathering, Member, Municipality, NetworkDefinition, Offset, Party } from '../src/core/model.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,200,400').split(',').map(Number);

@@ -9,9 +9,10 @@ import { createKeys } from '../../adapters/redis/keys.ts';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
 import { RedisStore } from '../../adapters/redis/store.ts';
 import { planAgenda, type AgendaItem, type PromptKind } from '../core/agenda.ts';
-import { instantToLocal, localToInstant } from '../core/calendar.ts';
+import { instantToLocal } from '../core/calendar.ts';
 import { invalidInput } from '../core/errors.ts';
 import { PLATFORMS, type NetworkDefinition } from '../core/model.ts';
+import { gatheringStart } from '../core/schedule.ts';
 import { jobIdOf } from '../core/scheduler/occurrence.ts';
 import type { TickReport } from '../core/scheduler/tick.ts';
 import type { DemoClock } from './demoClock.ts';
@@ -141,7 +142,7 @@ export class DemoTime {
         else out.set(key, { at: item.at.toISOString(), local: item.local, kind: item.kind, title: titleOf(def, item), network: def.id, recipients: item.recipients.length });
       }
       for (const g of def.gatherings) {
-        const at = localToInstant(g.starts, def.timezone);
+        const at = gatheringStart(def, g);
         if (at >= from && at < to) out.set(`${def.id}|gathering|${g.id}`, { at: at.toISOString(), local: g.starts, kind: 'gathering', title: g.title, network: def.id, recipients: 0 });
       }
     }

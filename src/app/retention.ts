@@ -10,10 +10,10 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { createKeys } from '../../adapters/redis/keys.ts';
 import { deleteReflections } from '../../adapters/redis/retention.ts';
-import { localToInstant } from '../core/calendar.ts';
 import { SamlaError } from '../core/errors.ts';
 import type { NetworkDefinition } from '../core/model.ts';
 import type { NetworkStore } from '../core/ports.ts';
+import { gatheringSpan } from '../core/schedule.ts';
 
 export const DEFAULT_RETENTION_MONTHS = 12;
 
@@ -36,8 +36,7 @@ export function readRetentionConfig(env: NodeJS.ProcessEnv = process.env): Reten
 
 /** When a network's last gathering ends; undefined for a network without gatherings. */
 export function networkEnd(def: NetworkDefinition): Date | undefined {
-  const ends = def.gatherings.map((g) => localToInstant(g.ends, def.timezone).getTime());
-  return ends.length ? new Date(Math.max(...ends)) : undefined;
+  return gatheringSpan(def)?.lastEnd;
 }
 
 /** When a network's reflection notes are due for deletion. */

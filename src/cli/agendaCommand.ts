@@ -14,6 +14,7 @@ import type { NetworkDefinition } from '../core/model.ts';
 import type { ItemDeliveryCounts } from '../core/scheduler/ports.ts';
 import { readSchedulerConfig } from '../app/schedulerConfig.ts';
 import type { NetworkStore } from '../core/ports.ts';
+import { gatheringSpan } from '../core/schedule.ts';
 import { line, printJson, type CliContext } from './io.ts';
 import { loadNetwork } from './networkCommands.ts';
 import { fmt } from './networkView.ts';
@@ -59,8 +60,7 @@ export function registerAgendaCommand(program: Command, ctx: CliContext): void {
 
 /** The end of a network's agenda: 60 days after its last gathering ends (digests and follow-up). */
 export function networkEnd(def: NetworkDefinition): Date {
-  const ends = def.gatherings.map((g) => localToInstant(g.ends, def.timezone).getTime());
-  return new Date(Math.max(0, ...ends) + 60 * 24 * 3600 * 1000);
+  return new Date(Math.max(0, gatheringSpan(def)?.lastEnd.getTime() ?? 0) + 60 * 24 * 3600 * 1000);
 }
 
 /** A date or date-time given on the command line: local to the network unless it has an offset. */

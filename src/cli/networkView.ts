@@ -3,10 +3,10 @@
  * gatherings with every task date in local time. Built once, printed as text or JSON.
  */
 import { planAgenda, type AgendaItem } from '../core/agenda.ts';
-import { instantToLocal, localToInstant } from '../core/calendar.ts';
-import { offsetFrom } from '../core/journeys/tasks.ts';
+import { instantToLocal } from '../core/calendar.ts';
 import type { Gathering, MemberRole, NetworkDefinition, Offset, Party, Person } from '../core/model.ts';
 import type { NetworkSummary } from '../core/ports.ts';
+import { gatheringSpan, offsetTime } from '../core/schedule.ts';
 
 export interface TimeView {
   /** The offset as written in the file, e.g. "-21d". */
@@ -54,7 +54,7 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
   const find = (kind: string, gathering: string, task?: string) =>
     agenda.find((i) => i.kind === kind && i.gathering === gathering && (task === undefined || i.task === task));
   const time = (g: Gathering, offset: Offset, item?: AgendaItem): TimeView => {
-    const view: TimeView = { offset: offset.text, local: instantToLocal(offsetFrom(def, g, offset), def.timezone) };
+    const view: TimeView = { offset: offset.text, local: instantToLocal(offsetTime(def, g, offset), def.timezone) };
     if (item) {
       view.sent = item.local;
       if (item.moved) view.moved = item.moved.holiday ? `${item.moved.reason}: ${item.moved.holiday}` : item.moved.reason;
@@ -109,12 +109,11 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
 
 /** Every gathering-bound prompt of the network (not the recurring ones), for dates in `show`. */
 function lifetimeAgenda(def: NetworkDefinition): AgendaItem[] {
-  if (def.gatherings.length === 0) return [];
-  const starts = def.gatherings.map((g) => localToInstant(g.starts, def.timezone).getTime());
-  const ends = def.gatherings.map((g) => localToInstant(g.ends, def.timezone).getTime());
+  const span = gatheringSpan(def);
+  if (!span) return [];
   const year = 366 * 24 * 3600 * 1000;
-  const from = new Date(Math.min(...starts) - year);
-  const to = new Date(Math.max(...ends) + year);
+  const from = new Date(span.firstStart.getTime() - year);
+  const to = new Date(span.lastEnd.getTime() + year);
   return planAgenda(def, { from, to }).filter((i) => i.kind === 'task' || i.kind === 'checkin' || i.kind === 'reflection');
 }
 

@@ -8,7 +8,7 @@
  *   weeks before the gathering begins) and from its `ends` when positive ("+7d": a week after it
  *   is over). A reflection "+7d" after a gathering ending 2027-02-11 15:00 is 2027-02-18 15:00.
  * - Day and week offsets keep the wall-clock time across daylight-saving switches; hours and
- *   minutes are exact (see `applyOffset`).
+ *   minutes are exact. Both rules, and who is asked what, live in `schedule.ts`.
  * - Every prompt then moves out of quiet time to the next allowed instant (`WorkingCalendar`):
  *   `planned` is where the offset put it, `at` where it is sent, `moved` says why they differ.
  * - A task or check-in that would thereby move to or past the start of its gathering is useless
@@ -18,21 +18,12 @@
  *
  * Pure: the clock, the store's facts and the window are all passed in.
  */
-import {
-  WorkingCalendar,
-  addLocalDays,
-  addOffset,
-  applyOffset,
-  instantToLocal,
-  instantToLocalDate,
-  interpolateLocal,
-  localToInstant,
-  type MoveReason,
-} from './calendar.ts';
+import { WorkingCalendar, addLocalDays, addOffset, instantToLocal, instantToLocalDate, interpolateLocal, type MoveReason } from './calendar.ts';
 import { cronOccurrences, parseCron } from './cronSchedule.ts';
 import { invalidInput } from './errors.ts';
-import type { Gathering, MemberRole, NetworkDefinition, Offset, Role, Task } from './model.ts';
+import type { Gathering, MemberRole, NetworkDefinition, Offset, Role } from './model.ts';
 import { normaliseEmail } from './people.ts';
+import { REFLECTION_ROLES, checkinRoles, gatheringEnd, gatheringSpan, gatheringsByStart, plannedTimes, type PlannedTask } from './schedule.ts';
 
 /**
  * What a prompt is. Every kind but `nudge` comes from the agenda; `nudge` (a steering-group
@@ -253,11 +244,6 @@ function place(calendar: WorkingCalendar, planned: Date, limit?: Date): Placemen
   return { at, planned, moved };
 }
 
-/** The instant of a prompt `offset` from a gathering: from its start when negative, from its end otherwise. */
-function promptTime(ctx: Context, g: Gathering, offset: Offset): Date {
-  return applyOffset(offset.sign < 0 ? g.starts : g.ends, offset, ctx.zone);
-}
-
 interface ItemBase {
   id: string;
   kind: PromptKind;
@@ -293,21 +279,19 @@ function makeItem(ctx: Context, base: ItemBase, p: Placement, due?: Date): Agend
 /* ---------- prompts tied to a gathering ---------- */
 
 function gatheringItems(ctx: Context, g: Gathering): AgendaItem[] {
-  const start = localToInstant(g.starts, ctx.zone);
-  const items = g.tasks.flatMap((t) => taskItems(ctx, g, t, start));
-  if (g.checkin) items.push(...checkinItems(ctx, g, g.checkin.send, start));
-  if (g.reflection) {
-    const recipients = ctx.people.withAnyRole(['refleksjonsgruppe']);
+  const times = plannedTimes(ctx.def, g);
+  const items = times.tasks.flatMap((t) => taskItems(ctx, g, t, times.start));
+  if (times.checkin) items.push(...checkinItems(ctx, g, times.checkin, times.start));
+  if (times.reflection) {
+    const recipients = ctx.people.withAnyRole(REFLECTION_ROLES);
     const base = { id: `${ctx.def.id}:reflection:${g.id}`, kind: 'reflection' as const, title: `Reflection: ${g.title}` };
-    items.push(makeItem(ctx, { ...base, gathering: g.id, recipients }, place(ctx.calendar, promptTime(ctx, g, g.reflection.send))));
+    items.push(makeItem(ctx, { ...base, gathering: g.id, recipients }, place(ctx.calendar, times.reflection)));
   }
   return items;
 }
 
-function taskItems(ctx: Context, g: Gathering, task: Task, start: Date): AgendaItem[] {
+function taskItems(ctx: Context, g: Gathering, { task, send: planned, due }: PlannedTask, start: Date): AgendaItem[] {
   const recipients = ctx.people.withAnyRole(task.for);
-  const due = promptTime(ctx, g, task.due);
-  const planned = promptTime(ctx, g, task.send);
   const sent = place(ctx.calendar, planned, start);
   const base = { gathering: g.id, task: task.id, recipients };
   const items = [
@@ -321,10 +305,9 @@ function taskItems(ctx: Context, g: Gathering, task: Task, start: Date): AgendaI
   return items;
 }
 
-function checkinItems(ctx: Context, g: Gathering, send: Offset, start: Date): AgendaItem[] {
-  const roles: MemberRole[] = ['prosjektleder', 'deltaker', ...g.tasks.flatMap((t) => t.for)];
-  const base = { gathering: g.id, recipients: ctx.people.withAnyRole(roles) };
-  const checkin = place(ctx.calendar, promptTime(ctx, g, send), start);
+function checkinItems(ctx: Context, g: Gathering, planned: Date, start: Date): AgendaItem[] {
+  const base = { gathering: g.id, recipients: ctx.people.withAnyRole(checkinRoles(g)) };
+  const checkin = place(ctx.calendar, planned, start);
   const items = [
     makeItem(ctx, { ...base, id: `${ctx.def.id}:checkin:${g.id}`, kind: 'checkin', title: `Check-in: ${g.title}` }, checkin),
   ];
@@ -347,12 +330,10 @@ function checkinReminder(ctx: Context, checkinAt: Date): Placement {
 /* ---------- status nudges ---------- */
 
 function statusNudges(ctx: Context, until: Date): AgendaItem[] {
-  const { gatherings } = ctx.def;
-  if (gatherings.length === 0) return [];
-  const starts = gatherings.map((g) => localToInstant(g.starts, ctx.zone).getTime());
-  const first = gatherings[starts.indexOf(Math.min(...starts))]!;
-  const firstEnd = localToInstant(first.ends, ctx.zone);
-  const stop = new Date(Math.min(Math.max(...starts), until.getTime()));
+  const span = gatheringSpan(ctx.def);
+  if (!span) return [];
+  const firstEnd = gatheringEnd(ctx.def, gatheringsByStart(ctx.def)[0]!);
+  const stop = new Date(Math.min(span.lastStart.getTime(), until.getTime()));
   const every: Offset = { ...ctx.def.status.every, sign: 1 };
   if (!(every.amount > 0)) throw invalidInput(`status.every must be a positive duration, got "${every.text}".`);
 
@@ -393,11 +374,10 @@ function nudgeKey(ctx: Context, planned: Date, every: Offset): string {
 /* ---------- digests ---------- */
 
 function digests(ctx: Context, prompts: AgendaItem[]): AgendaItem[] {
-  const { gatherings } = ctx.def;
-  if (gatherings.length === 0) return [];
-  const firstStart = Math.min(...gatherings.map((g) => localToInstant(g.starts, ctx.zone).getTime()));
-  const firstPrompt = new Date(Math.min(firstStart, ...prompts.map((i) => i.at.getTime())));
-  const lastEnd = new Date(Math.max(...gatherings.map((g) => localToInstant(g.ends, ctx.zone).getTime())));
+  const span = gatheringSpan(ctx.def);
+  if (!span) return [];
+  const firstPrompt = new Date(Math.min(span.firstStart.getTime(), ...prompts.map((i) => i.at.getTime())));
+  const lastEnd = span.lastEnd;
   const from = addLocalDays(firstPrompt, -DIGEST_MARGIN_DAYS, ctx.zone);
   const to = addLocalDays(lastEnd, DIGEST_MARGIN_DAYS, ctx.zone);
 

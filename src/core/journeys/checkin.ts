@@ -6,15 +6,9 @@ import type { ActionPayload, DraftBlock, FormDraft, FormErrors, FormValues, Mess
 import { formatWhen } from '../format.ts';
 import type { CheckinAnswer, CheckinQuestion, Gathering, Locale, NetworkDefinition } from '../model.ts';
 import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
-import { gatheringStart } from './tasks.ts';
+import { gatheringStart, isAskedToCheckIn, isCheckinOpen } from '../schedule.ts';
 
 export const ANSWER_MAX = 1000;
-
-/** Who is asked: everyone with a seat at the gathering or a task for it. */
-export function isAskedToCheckIn(def: NetworkDefinition, gathering: Gathering, roles: readonly string[]): boolean {
-  if (roles.includes('prosjektleder') || roles.includes('deltaker')) return true;
-  return gathering.tasks.some((t) => t.for.some((r) => roles.includes(r)));
-}
 
 /** The check-in message: each choice question with its options as buttons, text questions by form. */
 export function checkinMessage(
@@ -140,10 +134,10 @@ export function authoriseCheckin(ctx: JourneyContext, me: Me, payload: ActionPay
   const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
   const def = seat?.network;
   const gathering = def?.gatherings.find((g) => g.id === payload.g);
-  if (!seat || !def || !gathering || !isAskedToCheckIn(def, gathering, seat.membership.roles)) {
+  if (!seat || !def || !gathering || !isAskedToCheckIn(gathering, seat.membership.roles)) {
     throw new JourneyRefusal(t('checkin_more.not_yours', { gathering: gathering?.title ?? payload.g ?? '' }));
   }
-  if (ctx.now() >= gatheringStart(def, gathering)) throw new JourneyRefusal(t('checkin.closed'));
+  if (!isCheckinOpen(def, gathering, ctx.now())) throw new JourneyRefusal(t('checkin.closed'));
   return { seat, def, gathering };
 }
 

@@ -4,9 +4,9 @@
  */
 import type { DraftBlock, MessageDraft } from '../drafts.ts';
 import { formatShort, formatWhen } from '../format.ts';
-import type { Gathering, Locale, NetworkDefinition, Task } from '../model.ts';
+import type { Gathering, Locale, Task } from '../model.ts';
 import type { JourneyContext, Me, Seat } from './context.ts';
-import { gatheringStart, offsetFrom } from './tasks.ts';
+import { gatheringStart, nextGathering, offsetTime, tasksSentBy } from '../schedule.ts';
 
 export interface OpenTask {
   seat: Seat;
@@ -23,20 +23,16 @@ export async function openTasks(ctx: JourneyContext, me: Me): Promise<OpenTask[]
     const def = seat.network;
     for (const g of def.gatherings) {
       if (gatheringStart(def, g) <= now) continue;
-      const mine = g.tasks.filter((t) => t.for.some((r) => seat.membership.roles.includes(r)) && offsetFrom(def, g, t.send) <= now);
+      const mine = tasksSentBy(def, g, now, seat.membership.roles);
       if (mine.length === 0) continue;
       const answers = await ctx.store.listTaskCompletions(def.id, g.id);
       for (const task of mine) {
         const done = answers.some((a) => a.task === task.id && a.municipality === seat.municipality.id && a.email === me.email && a.answer === 'done');
-        if (!done) out.push({ seat, gathering: g, task, due: offsetFrom(def, g, task.due) });
+        if (!done) out.push({ seat, gathering: g, task, due: offsetTime(def, g, task.due) });
       }
     }
   }
   return out.sort((a, b) => a.due.getTime() - b.due.getTime());
-}
-
-export function nextGatheringOf(def: NetworkDefinition, now: Date): Gathering | undefined {
-  return def.gatherings.filter((g) => gatheringStart(def, g) > now).sort((a, b) => gatheringStart(def, a).getTime() - gatheringStart(def, b).getTime())[0];
 }
 
 function roleNames(ctx: JourneyContext, locale: Locale, roles: readonly string[]): string {
@@ -49,7 +45,7 @@ export function nextGatheringBlocks(ctx: JourneyContext, me: Me): DraftBlock[] {
   const networks = [...new Map([...me.seats.map((s) => s.network), ...me.organiserOf].map((n) => [n.id, n])).values()];
   const blocks: DraftBlock[] = [];
   for (const def of networks) {
-    const g = nextGatheringOf(def, now);
+    const g = nextGathering(def, now);
     blocks.push({
       type: 'text',
       text: g

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { fieldErrors, type ActionPayload, type FormDraft, type FormErrors, type FormValues, type MessageDraft } from '../drafts.ts';
 import type { Gathering, Locale, NetworkDefinition, ReflectionNote } from '../model.ts';
 import { findNationalIdentityNumbers } from '../personalNumber.ts';
+import { isAskedToReflect } from '../schedule.ts';
 import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
 
 export const NOTE_MAX = 3000;
@@ -127,7 +128,7 @@ export async function submitReflection(ctx: JourneyContext, me: Me, payload: Act
 /** The person's seat in the reflection group the payload points at; refused for anyone else. */
 export function authoriseReflection(ctx: JourneyContext, me: Me, payload: ActionPayload): Seat {
   const seat = payload.m ? findSeat(me, payload.n, payload.m) : undefined;
-  if (!seat || !seat.membership.roles.includes('refleksjonsgruppe')) {
+  if (!seat || !isAskedToReflect(seat.membership.roles)) {
     throw new JourneyRefusal(ctx.texts.t(me.locale, 'reflection_more.not_yours', { municipality: seat?.municipality.name ?? payload.m ?? '' }));
   }
   return seat;

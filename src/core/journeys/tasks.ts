@@ -4,22 +4,13 @@
  */
 import { z } from 'zod';
 import type { ActionId } from '../dispatch/ids.ts';
-import { applyOffset, localToInstant } from '../calendar.ts';
 import { fieldErrors, type ActionPayload, type DraftBlock, type FormDraft, type FormErrors, type FormValues, type MessageDraft } from '../drafts.ts';
 import { formatShort, formatWhen } from '../format.ts';
-import type { Gathering, Locale, NetworkDefinition, Offset, Task, TaskAnswer, TaskCompletion } from '../model.ts';
+import type { Gathering, Locale, NetworkDefinition, Task, TaskAnswer, TaskCompletion } from '../model.ts';
+import { gatheringStart, isTaskFor, offsetTime } from '../schedule.ts';
 import { JourneyRefusal, findSeat, type JourneyContext, type Me, type Seat } from './context.ts';
 
 export const COMMENT_MAX = 2000;
-
-/** Negative offsets count from a gathering's start, positive ones from its end. */
-export function offsetFrom(def: NetworkDefinition, g: Gathering, offset: Offset): Date {
-  return applyOffset(offset.sign < 0 ? g.starts : g.ends, offset, def.timezone);
-}
-
-export function gatheringStart(def: NetworkDefinition, g: Gathering): Date {
-  return localToInstant(g.starts, def.timezone);
-}
 
 export function findTask(def: NetworkDefinition, gatheringId?: string, taskId?: string): { gathering: Gathering; task: Task } | undefined {
   const gathering = def.gatherings.find((g) => g.id === gatheringId);
@@ -42,7 +33,7 @@ export function taskMessage(
 ): MessageDraft {
   const locale = recipient.locale;
   const t = (key: string, vars?: Record<string, string | number>) => ctx.texts.t(locale, key, vars);
-  const due = formatWhen(offsetFrom(def, gathering, task.due), def.timezone, locale);
+  const due = formatWhen(offsetTime(def, gathering, task.due), def.timezone, locale);
   const date = formatWhen(gatheringStart(def, gathering), def.timezone, locale);
   const firstName = recipient.name.split(' ')[0] ?? recipient.name;
   const intro = reminder
@@ -159,7 +150,7 @@ export function authoriseTask(ctx: JourneyContext, me: Me, payload: ActionPayloa
   const found = def ? findTask(def, payload.g, payload.t) : undefined;
   if (!def || !found) throw new JourneyRefusal(t('task_more.gone'));
   const seat = payload.m ? findSeat(me, def.id, payload.m) : undefined;
-  if (!seat || !seat.membership.roles.some((r) => found.task.for.includes(r))) {
+  if (!seat || !isTaskFor(found.task, seat.membership.roles)) {
     throw new JourneyRefusal(t('task_more.not_yours', { municipality: seat?.municipality.name ?? payload.m ?? '' }));
   }
   return { def, found, seat };

@@ -4,15 +4,13 @@
  * the next gathering, and people Samla cannot reach. Worded as an offer of support; it goes to
  * organisers only (domain.md: singling out those who fail hampers quality).
  */
-import { localToInstant } from '../calendar.ts';
 import type { DraftBlock, MessageDraft } from '../drafts.ts';
 import { formatWhen, joinNames } from '../format.ts';
 import type { Locale, NetworkDefinition } from '../model.ts';
 import type { Texts } from '../texts.ts';
-import { isAskedToCheckIn } from '../journeys/checkin.ts';
-import { offsetFrom } from '../journeys/tasks.ts';
+import { gatheringStart, gatheringsAround, isAskedToCheckIn, tasksSentBy } from '../schedule.ts';
 import { reasonText } from './reasons.ts';
-import { computeSignals, gatheringsAround, type MunicipalityRecords, type MunicipalitySignals, type SignalKind, type UnreachablePerson } from './signals.ts';
+import { computeSignals, type MunicipalityRecords, type MunicipalitySignals, type SignalKind, type UnreachablePerson } from './signals.ts';
 
 export interface Readiness {
   gathering: { id: string; title: string; starts: string; daysUntil: number };
@@ -117,18 +115,18 @@ function readinessFor(def: NetworkDefinition, records: Record<string, Municipali
   const need = def.checkin.questions.find((q) => q.kind === 'text');
   for (const m of def.municipalities) {
     const r = records[m.id];
-    const sent = next.tasks.filter((t) => offsetFrom(def, next, t.send) <= now && t.for.some((role) => m.members.some((p) => p.roles.includes(role))));
+    const sent = tasksSentBy(def, next, now, m.members.flatMap((p) => p.roles));
     const doneIds = new Set((r?.tasks ?? []).filter((c) => c.gathering === next.id && c.answer === 'done').map((c) => c.task));
     total += sent.length;
     done += sent.filter((t) => doneIds.has(t.id)).length;
-    const askedHere = m.members.filter((p) => isAskedToCheckIn(def, next, p.roles));
+    const askedHere = m.members.filter((p) => isAskedToCheckIn(next, p.roles));
     const answers = (r?.checkins ?? []).filter((c) => c.gathering === next.id);
     asked += askedHere.length;
     answered += answers.length;
     if (attending?.options?.[0]) coming += answers.filter((a) => a.answers[attending.id] === attending.options![0]).length;
     if (need) for (const a of answers) if (a.answers[need.id]) needs.push({ municipality: m.id, name: m.name, text: a.answers[need.id]! });
   }
-  const starts = localToInstant(next.starts, def.timezone);
+  const starts = gatheringStart(def, next);
   return {
     gathering: { id: next.id, title: next.title, starts: next.starts, daysUntil: Math.round((starts.getTime() - now.getTime()) / DAY) },
     prep: { done, total },
@@ -163,7 +161,7 @@ export function digestMessage(texts: Texts, locale: Locale, def: NetworkDefiniti
     blocks.push({ type: 'divider' });
     blocks.push({
       type: 'header',
-      text: t('digest_more.readiness', { gathering: r.gathering.title, date: formatWhen(localToInstant(r.gathering.starts, def.timezone), def.timezone, locale), days: r.gathering.daysUntil }),
+      text: t('digest_more.readiness', { gathering: r.gathering.title, date: formatWhen(gatheringStart(def, r.gathering), def.timezone, locale), days: r.gathering.daysUntil }),
     });
     blocks.push({
       type: 'facts',

@@ -9,8 +9,9 @@
  */
 import type { Gathering, Municipality, NetworkDefinition } from '../model.ts';
 import type { NetworkStore } from '../ports.ts';
+import { gatheringsAround } from '../schedule.ts';
 import { buildDigest, snapshotOf, type Digest, type DigestSnapshot, type StoredDigestSnapshot } from './digest.ts';
-import { emptyRecords, gatheringsAround, type MunicipalityRecords, type UnreachablePerson } from './signals.ts';
+import { emptyRecords, type MunicipalityRecords, type UnreachablePerson } from './signals.ts';
 
 /**
  * What is recorded about each municipality of `def`. `unreachable` defaults to the store's list

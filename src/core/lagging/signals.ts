@@ -8,7 +8,6 @@
 import { WorkingCalendar, localToInstant } from '../calendar.ts';
 import type {
   CheckinAnswer,
-  Gathering,
   Municipality,
   NetworkDefinition,
   Party,
@@ -17,8 +16,7 @@ import type {
   SteeringMeeting,
   TaskCompletion,
 } from '../model.ts';
-import { isAskedToCheckIn } from '../journeys/checkin.ts';
-import { offsetFrom } from '../journeys/tasks.ts';
+import { gatheringEnd, gatheringStart, gatheringsAround, gatheringsByStart, isAskedToCheckIn, offsetTime, tasksSentBy } from '../schedule.ts';
 
 export const SIGNAL_KINDS = [
   'no_project_leader',
@@ -100,22 +98,6 @@ function days(ms: number): number {
   return Math.round(ms / DAY);
 }
 
-function startOf(def: NetworkDefinition, g: Gathering): Date {
-  return localToInstant(g.starts, def.timezone);
-}
-function endOf(def: NetworkDefinition, g: Gathering): Date {
-  return localToInstant(g.ends, def.timezone);
-}
-
-/** The last gathering that has ended by `now`, and the next that has not started. */
-export function gatheringsAround(def: NetworkDefinition, now: Date): { last?: Gathering; next?: Gathering } {
-  const sorted = [...def.gatherings].sort((a, b) => startOf(def, a).getTime() - startOf(def, b).getTime());
-  return {
-    last: sorted.filter((g) => endOf(def, g) <= now).at(-1),
-    next: sorted.find((g) => startOf(def, g) > now),
-  };
-}
-
 /** Every signal for every municipality, most serious municipalities first. */
 export function computeSignals(def: NetworkDefinition, records: Record<string, MunicipalityRecords>, now: Date): MunicipalitySignals[] {
   const out = def.municipalities.map((m) => ({ municipality: m, signals: signalsFor(def, m, records[m.id] ?? emptyRecords(), now) }));
@@ -137,8 +119,8 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
   const add = (kind: SignalKind, evidence: Evidence) => signals.push({ kind, municipality: m.id, severity: SEVERITY[kind], evidence });
   const rules = def.lagging;
   const { last, next } = gatheringsAround(def, now);
-  const first = [...def.gatherings].sort((a, b) => startOf(def, a).getTime() - startOf(def, b).getTime())[0];
-  const firstEnded = first ? endOf(def, first) <= now : false;
+  const first = gatheringsByStart(def)[0];
+  const firstEnded = first ? gatheringEnd(def, first) <= now : false;
 
   // Who is there: project leader and steering group.
   const leaders = m.members.filter((p) => p.roles.includes('prosjektleder'));
@@ -171,9 +153,9 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
       ...r.statuses.filter((s) => s.steeringMet).map((s) => Date.parse(s.at)),
     ].filter(Number.isFinite);
     const lastMet = metDates.length ? Math.max(...metDates) : undefined;
-    const since = lastMet ?? (first ? endOf(def, first).getTime() : now.getTime());
+    const since = lastMet ?? (first ? gatheringEnd(def, first).getTime() : now.getTime());
     const silentDays = days(now.getTime() - since);
-    const notSinceLast = last !== undefined && (lastMet === undefined || lastMet < endOf(def, last).getTime());
+    const notSinceLast = last !== undefined && (lastMet === undefined || lastMet < gatheringEnd(def, last).getTime());
     if (silentDays > rules.steering_silent_days || (notSinceLast && last !== first)) {
       add('steering_silent', {
         lastMeeting: lastMet ? new Date(lastMet).toISOString() : null,
@@ -187,7 +169,7 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
   // Status: stale, and momentum.
   const lastStatus = r.statuses[0];
   if (firstEnded && first) {
-    const ref = lastStatus ? Date.parse(lastStatus.at) : endOf(def, first).getTime();
+    const ref = lastStatus ? Date.parse(lastStatus.at) : gatheringEnd(def, first).getTime();
     const staleDays = days(now.getTime() - ref);
     if (staleDays > rules.status_stale_days) {
       add('status_stale', { lastStatus: lastStatus?.at ?? null, days: staleDays, weeks: Math.floor(staleDays / 7) });
@@ -204,14 +186,14 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
 
   // Preparation before the next gathering.
   if (next) {
-    const sent = next.tasks.filter((t) => offsetFrom(def, next, t.send) <= now && t.for.some((role) => m.members.some((p) => p.roles.includes(role))));
+    const sent = tasksSentBy(def, next, now, m.members.flatMap((p) => p.roles));
     const doneIds = new Set(r.tasks.filter((c) => c.gathering === next.id && c.answer === 'done').map((c) => c.task));
     const open = sent.filter((t) => !doneIds.has(t.id));
-    const pressing = open.filter((t) => offsetFrom(def, next, t.due).getTime() - now.getTime() <= rules.prep_incomplete_days_before * DAY);
+    const pressing = open.filter((t) => offsetTime(def, next, t.due).getTime() - now.getTime() <= rules.prep_incomplete_days_before * DAY);
     if (pressing.length > 0) {
       add('prep_incomplete', {
         gathering: next.title,
-        daysUntil: days(startOf(def, next).getTime() - now.getTime()),
+        daysUntil: days(gatheringStart(def, next).getTime() - now.getTime()),
         done: sent.length - open.length,
         total: sent.length,
         open: open.map((t) => t.title),
@@ -220,9 +202,9 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
     // Check-in answers, a day after the check-in went out.
     if (rules.checkin_unanswered && next.checkin) {
       // When it really went out: a check-in planned on a Sunday is sent on Monday morning.
-      const checkinAt = new WorkingCalendar(def.quiet, def.timezone).nextAllowed(offsetFrom(def, next, next.checkin.send));
+      const checkinAt = new WorkingCalendar(def.quiet, def.timezone).nextAllowed(offsetTime(def, next, next.checkin.send));
       if (now.getTime() - checkinAt.getTime() >= DAY) {
-        const asked = m.members.filter((p) => isAskedToCheckIn(def, next, p.roles));
+        const asked = m.members.filter((p) => isAskedToCheckIn(next, p.roles));
         const answered = new Set(r.checkins.filter((c) => c.gathering === next.id).map((c) => c.email.toLowerCase()));
         const silent = asked.filter((p) => !answered.has(p.email.toLowerCase()));
         if (asked.length > 0 && silent.length * 2 > asked.length) {
@@ -236,7 +218,7 @@ export function signalsFor(def: NetworkDefinition, m: Municipality, r: Municipal
   if (last) {
     const hasGroup = m.members.some((p) => p.roles.includes('refleksjonsgruppe'));
     const lastNote = r.reflections.map((n) => Date.parse(n.at)).filter(Number.isFinite).sort((a, b) => b - a)[0];
-    const ref = Math.max(lastNote ?? 0, endOf(def, last).getTime());
+    const ref = Math.max(lastNote ?? 0, gatheringEnd(def, last).getTime());
     const silentDays = days(now.getTime() - ref);
     if (!hasGroup || silentDays > rules.reflection_silent_days) {
       add('reflection_silent', { lastNote: lastNote ? new Date(lastNote).toISOString() : null, days: silentDays, noGroup: !hasGroup });

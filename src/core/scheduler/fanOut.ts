@@ -16,9 +16,10 @@
  *   all but the newest (`superseded`): after a week of downtime the organiser gets one digest.
  */
 import type { AgendaItem, Recipient } from '../agenda.ts';
-import { addLocalDays, addOffset, localToInstant } from '../calendar.ts';
+import { addLocalDays, addOffset } from '../calendar.ts';
 import type { CheckinAnswer, Locale, NetworkDefinition, Person, Platform, TaskCompletion } from '../model.ts';
 import { derivePeople } from '../people.ts';
+import { gatheringStart } from '../schedule.ts';
 import { occurrenceId, type Occurrence, type SkipReason } from './occurrence.ts';
 import type { ClaimRequest } from './ports.ts';
 
@@ -112,7 +113,7 @@ function toOccurrence(
 /** After this instant the item has lost its point (see the module comment). */
 export function deadlineOf(def: NetworkDefinition, item: AgendaItem): { at: Date; reason: SkipReason } | undefined {
   const gathering = item.gathering ? def.gatherings.find((g) => g.id === item.gathering) : undefined;
-  const start = gathering ? localToInstant(gathering.starts, def.timezone) : undefined;
+  const start = gathering ? gatheringStart(def, gathering) : undefined;
   switch (item.kind) {
     case 'task':
     case 'checkin':

@@ -7,9 +7,10 @@
  */
 import { DateTime } from 'luxon';
 import type { Gathering, Locale, NetworkDefinition, OverallState } from '../../core/model.ts';
+import { gatheringStart } from '../../core/schedule.ts';
 import type { Texts } from '../../core/texts.ts';
 import { esc } from '../html.ts';
-import { startOf, type StatusPoint } from './model.ts';
+import type { StatusPoint } from './model.ts';
 
 const W = 440;
 const H = 150;
@@ -29,9 +30,9 @@ function day(d: Date, zone: string, locale: Locale): string {
 
 /** The time span every chart of a network shares: from two weeks before the first gathering to a week after the next (or now). */
 export function chartSpan(def: NetworkDefinition, now: Date, next: Gathering | undefined, points: StatusPoint[]): { from: number; to: number } {
-  const starts = def.gatherings.map((g) => startOf(def, g).getTime()).sort((a, b) => a - b);
+  const starts = def.gatherings.map((g) => gatheringStart(def, g).getTime()).sort((a, b) => a - b);
   const first = Math.min(starts[0] ?? now.getTime(), ...points.map((p) => p.at.getTime()));
-  const end = Math.max(now.getTime(), next ? startOf(def, next).getTime() : now.getTime());
+  const end = Math.max(now.getTime(), next ? gatheringStart(def, next).getTime() : now.getTime());
   return { from: first - 14 * DAY, to: end + 7 * DAY };
 }
 
@@ -56,9 +57,9 @@ export function statusChart(o: {
   }
   const bottom = TOP + (ROWS.length - 1) * ROW + 10;
   o.def.gatherings.forEach((g, i) => {
-    const gx = x(startOf(o.def, g).getTime());
+    const gx = x(gatheringStart(o.def, g).getTime());
     if (gx < LEFT || gx > W - RIGHT) return;
-    parts.push(`<line x1="${gx}" x2="${gx}" y1="${TOP - 10}" y2="${bottom}" stroke="var(--muted)" stroke-dasharray="3 3"><title>${esc(`${g.title}, ${day(startOf(o.def, g), zone, o.locale)}`)}</title></line>`);
+    parts.push(`<line x1="${gx}" x2="${gx}" y1="${TOP - 10}" y2="${bottom}" stroke="var(--muted)" stroke-dasharray="3 3"><title>${esc(`${g.title}, ${day(gatheringStart(o.def, g), zone, o.locale)}`)}</title></line>`);
     parts.push(`<text x="${gx + 3}" y="${TOP - 8}">${esc(t('web.dashboard_gathering_short', { n: i + 1 }))}</text>`);
   });
   const nx = x(o.now.getTime());

@@ -4,15 +4,13 @@
  * municipality, every status report over time, and the digest exactly as the scheduler would
  * send it now (compared with the last digest that was sent).
  */
-import { localToInstant } from '../../core/calendar.ts';
 import type { MessageDraft } from '../../core/drafts.ts';
-import { isAskedToCheckIn } from '../../core/journeys/checkin.ts';
-import { offsetFrom } from '../../core/journeys/tasks.ts';
 import { buildDigest, digestMessage, type Digest } from '../../core/lagging/digest.ts';
 import { loadRecords } from '../../core/lagging/records.ts';
-import { computeSignals, gatheringsAround, type MunicipalitySignals } from '../../core/lagging/signals.ts';
+import { computeSignals, type MunicipalitySignals } from '../../core/lagging/signals.ts';
 import type { Gathering, Locale, Municipality, NetworkDefinition, OverallState } from '../../core/model.ts';
 import type { NetworkStore } from '../../core/ports.ts';
+import { gatheringsAround, isAskedToCheckIn, tasksSentBy } from '../../core/schedule.ts';
 import type { Texts } from '../../core/texts.ts';
 
 export interface MunicipalityReadiness {
@@ -51,7 +49,7 @@ export async function networkView(store: NetworkStore, texts: Texts, def: Networ
     const r = records[m.id];
     if (!next || !r) return { municipality: m, prep: { done: 0, total: 0 }, checkin: { answered: 0, asked: 0, coming: 0 }, needs: [] };
     // As the digest counts it (src/core/lagging/digest.ts): tasks sent so far, done by anyone in the municipality.
-    const sent = next.tasks.filter((t) => offsetFrom(def, next, t.send) <= now && t.for.some((role) => m.members.some((p) => p.roles.includes(role))));
+    const sent = tasksSentBy(def, next, now, m.members.flatMap((p) => p.roles));
     const doneIds = new Set(r.tasks.filter((c) => c.gathering === next.id && c.answer === 'done').map((c) => c.task));
     const answers = r.checkins.filter((c) => c.gathering === next.id);
     return {
@@ -59,7 +57,7 @@ export async function networkView(store: NetworkStore, texts: Texts, def: Networ
       prep: { done: sent.filter((t) => doneIds.has(t.id)).length, total: sent.length },
       checkin: {
         answered: answers.length,
-        asked: m.members.filter((p) => isAskedToCheckIn(def, next, p.roles)).length,
+        asked: m.members.filter((p) => isAskedToCheckIn(next, p.roles)).length,
         coming: attending?.options?.[0] ? answers.filter((a) => a.answers[attending.id] === attending.options![0]).length : 0,
       },
       needs: need ? answers.map((a) => a.answers[need.id]).filter((v): v is string => !!v) : [],
@@ -85,9 +83,4 @@ export async function networkView(store: NetworkStore, texts: Texts, def: Networ
     digest,
     digestDraft: digestMessage(texts, locale, def, digest),
   };
-}
-
-/** When a gathering starts, as an instant. */
-export function startOf(def: NetworkDefinition, g: Gathering): Date {
-  return localToInstant(g.starts, def.timezone);
 }

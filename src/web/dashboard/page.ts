@@ -9,10 +9,11 @@ import { formatWhen } from '../../core/format.ts';
 import { reasonText } from '../../core/lagging/reasons.ts';
 import { SIGNAL_KINDS, type Severity } from '../../core/lagging/signals.ts';
 import type { Locale } from '../../core/model.ts';
+import { gatheringStart } from '../../core/schedule.ts';
 import type { Texts } from '../../core/texts.ts';
 import { esc, href } from '../html.ts';
 import { chartSpan, statusChart } from './chart.ts';
-import { startOf, type NetworkView } from './model.ts';
+import type { NetworkView } from './model.ts';
 
 export interface DashboardPageInput {
   locale: Locale;
@@ -104,7 +105,7 @@ function readinessCard(o: DashboardPageInput, v: NetworkView): string {
   const t = (key: string, vars?: Record<string, string | number>) => o.texts.t(o.locale, `web.${key}`, vars);
   const r = v.digest.readiness;
   if (!v.next || !r) return `<section class="card"><h2>${esc(t('dashboard_readiness_none_title'))}</h2><p>${esc(t('dashboard_no_next'))}</p></section>`;
-  const when = formatWhen(startOf(v.def, v.next), v.def.timezone, o.locale);
+  const when = formatWhen(gatheringStart(v.def, v.next), v.def.timezone, o.locale);
   const rows = v.readiness
     .map(
       (m) => `<tr data-municipality="${esc(m.municipality.id)}"><th scope="row">${esc(m.municipality.name)}</th>
