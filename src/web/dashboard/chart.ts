@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Gathering, Locale, NetworkDefinition, OverallState } from '../../core/model.ts';
-import { gatheringStart } from '../../core/schedule.ts';
+import { gatheringSpan, gatheringStart } from '../../core/schedule.ts';
 import type { Texts } from '../../core/texts.ts';
 import { esc } from '../html.ts';
 import type { StatusPoint } from './model.ts';
@@ -30,8 +30,7 @@ function day(d: Date, zone: string, locale: Locale): string {
 
 /** The time span every chart of a network shares: from two weeks before the first gathering to a week after the next (or now). */
 export function chartSpan(def: NetworkDefinition, now: Date, next: Gathering | undefined, points: StatusPoint[]): { from: number; to: number } {
-  const starts = def.gatherings.map((g) => gatheringStart(def, g).getTime()).sort((a, b) => a - b);
-  const first = Math.min(starts[0] ?? now.getTime(), ...points.map((p) => p.at.getTime()));
+  const first = Math.min(gatheringSpan(def)?.firstStart.getTime() ?? now.getTime(), ...points.map((p) => p.at.getTime()));
   const end = Math.max(now.getTime(), next ? gatheringStart(def, next).getTime() : now.getTime());
   return { from: first - 14 * DAY, to: end + 7 * DAY };
 }
