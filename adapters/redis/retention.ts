@@ -6,13 +6,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.ts';
-import { scanKeys } from './personData.ts';
+import { globEscape, scanKeys } from './rawKeys.ts';
 import { defineScripts, withKeyCount } from './scripts.ts';
 
 /** Deletes every reflection note of a network; returns how many there were. */
 export async function deleteReflections(redis: Redis, keys: Keys, network: string, now: Date, months: number, networkEnded: Date): Promise<number> {
   defineScripts(redis);
-  const escaped = network.replace(/[*?[\]\\]/g, '\\$&');
+  const escaped = globEscape(network);
   const found = await scanKeys(redis, keys.reflections(escaped, '*'));
   const municipalities = [...new Set(found.map((k) => k.slice(keys.reflections(network, 'x').length - 1).split(':')[0]!))].filter(Boolean);
   if (municipalities.length === 0) return 0;
