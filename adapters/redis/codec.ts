@@ -99,3 +99,8 @@ export function encodeEventFields(e: Omit<NetworkEvent, 'id'>): string[] {
   fields.push('data', canonicalJson(e.data));
   return fields;
 }
+
+/** An event as the record scripts take it (./lua/samlaRecordPut.lua): type, at, actor ('' for none), data. */
+export function eventArgs(e: Omit<NetworkEvent, 'id'>): [string, string, string, string] {
+  return [e.type, e.at, e.actor ?? '', canonicalJson(e.data)];
+}

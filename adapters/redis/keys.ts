@@ -41,6 +41,9 @@
  * network write has succeeded, so a crash in between can leave them behind or stale: they are
  * only an index. Readers must check the network itself (`listNetworks` skips ids whose `def`
  * key is missing; a person's networks must be confirmed against that network's `people`).
+ *
+ * A new builder must also be declared in ./recordKinds.ts, which says what `samla person export`
+ * and `samla person forget` do with its records.
  */
 import { invalidInput } from '../../src/core/errors.ts';
 import { normaliseEmail } from '../../src/core/people.ts';

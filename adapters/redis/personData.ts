@@ -1,29 +1,15 @@
 /**
  * Everything Samla holds about one person, found and erased in Redis: `samla person export` and
- * `samla person forget` (src/cli/personCommand.ts).
- *
- * What is personal, by key (layout: ./keys.ts):
- *
- * | where                                   | export                         | forget |
- * |-----------------------------------------|--------------------------------|--------|
- * | `{n}:def` (the network file)            | their organiser / member entries | removed from the definition (version +1, so every process reloads it); the organiser must also remove them from the file, or the next import adds them again as a new person |
- * | `{n}:people`                            | their record                   | deleted |
- * | `{n}:tasks:<g>`                         | their task answers             | kept as done / not yet with the date, under the token; the comment (free text) is deleted |
- * | `{n}:checkins:<g>`                      | their check-ins                | kept under the token with the choice answers (coming yes/no…); text answers are deleted |
- * | `{n}:status:<m>[:byid]`                 | status reports they wrote      | kept under the token with overall state, plan parts, steering met and date; the texts (done, next, blockers, short status) are deleted |
- * | `{n}:reflections:<m>[:byid]`            | reflection notes they wrote    | deleted |
- * | `{n}:steering:<m>[:byid]`               | meetings logged or attended    | kept; `loggedBy` and their attendee entry become the token (the attendee count stays) |
- * | `{n}:steering-links`                    | channels they linked           | `linkedBy` becomes the token |
- * | `{n}:unreachable`                       | why Samla cannot reach them    | deleted |
- * | `{n}:occ`, `{n}:occ:info`               | prompts sent to them, states   | kept under the token (the occurrence id holds the email); where the message landed (`sentRef`) is deleted |
- * | `{n}:events`                            | events naming them             | rewritten with the same ids: their email and name become the token |
- * | any other key of the network            | anything naming them           | their email and name become the token |
- * | `identity:*`, `teams:person:<e>`, their personal Teams chat, `person:<e>:networks`, any other global key naming them | listed | deleted |
+ * `samla person forget` (src/cli/personCommand.ts). What each kind of record gives to the export
+ * and what forget does with it is declared next to its key in ./recordKinds.ts; this module
+ * carries the declarations out.
  *
  * The token is `anon-<12 hex>` (random, the same in every network of one `forget`), and
  * `anon-<hex>@forgotten.invalid` where an email is expected. It is not derived from the email,
  * so it cannot be traced back. Their full name is also replaced where others wrote it in free
- * text (whole words, any case). Counts (how many answered, reported, met) stay right.
+ * text (whole words, any case). Counts (how many answered, reported, met) stay right. Removed
+ * from the network definition, they must also be removed from the network file by the
+ * organiser, or the next import adds them again as a new person.
  *
  * Each network is rewritten in one MULTI/EXEC under WATCH of every key it read, like an import
  * (./store.ts): all or nothing, retried when a concurrent write wins. The delivery queue's jobs
@@ -32,19 +18,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { SamlaError, invalidInput } from '../../src/core/errors.ts';
-import { PLATFORMS, type NetworkDefinition } from '../../src/core/model.ts';
+import type { NetworkDefinition } from '../../src/core/model.ts';
 import { normaliseEmail } from '../../src/core/people.ts';
 import { canonicalJson } from './codec.ts';
 import { createKeys, type Keys } from './keys.ts';
-
-/** One key's content, read by type. */
-export type RawValue =
-  | { type: 'string'; value: string }
-  | { type: 'hash'; value: Record<string, string> }
-  | { type: 'zset'; value: [string, number][] }
-  | { type: 'set'; value: string[] }
-  | { type: 'list'; value: string[] }
-  | { type: 'stream'; value: [string, string[]][] };
+import { type RawValue, globEscape, hashEntries, isEmpty, networkKeyPattern, readKeys, sameValue, scanKeys, writeValue } from './rawKeys.ts';
+import { RECORD_KINDS, buildersOf, keyMatcher, type ExportList, type GlobalKind, type KeyBuilder, type NetworkKind, type Whose } from './recordKinds.ts';
 
 /** Who is being looked for. */
 export interface PersonMatcher {
@@ -96,11 +75,6 @@ export function anonymousToken(): string {
 
 export function tokenEmail(token: string): string {
   return `${token}@forgotten.invalid`;
-}
-
-/** Escapes SCAN MATCH glob characters. */
-function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 function escapeRegExp(s: string): string {
@@ -170,85 +144,9 @@ function tryJson(s: string): unknown {
   }
 }
 
-/** Reads keys by type in one pipeline; missing keys are left out. */
-export async function readKeys(redis: Redis, keys: string[]): Promise<Map<string, RawValue>> {
-  const out = new Map<string, RawValue>();
-  if (keys.length === 0) return out;
-  const types = (await redis.pipeline(keys.map((k) => ['type', k])).exec()) ?? [];
-  const pipe = redis.pipeline();
-  const plan: [string, RawValue['type']][] = [];
-  keys.forEach((key, i) => {
-    const type = types[i]?.[1] as string;
-    switch (type) {
-      case 'string':
-        pipe.get(key);
-        break;
-      case 'hash':
-        pipe.hgetall(key);
-        break;
-      case 'zset':
-        pipe.zrange(key, 0, '-1', 'WITHSCORES');
-        break;
-      case 'set':
-        pipe.smembers(key);
-        break;
-      case 'list':
-        pipe.lrange(key, 0, -1);
-        break;
-      case 'stream':
-        pipe.xrange(key, '-', '+');
-        break;
-      default:
-        return;
-    }
-    plan.push([key, type as RawValue['type']]);
-  });
-  const replies = (await pipe.exec()) ?? [];
-  plan.forEach(([key, type], i) => {
-    const [err, value] = replies[i] ?? [];
-    if (err) throw new SamlaError('UNAVAILABLE', `Reading ${key} failed: ${err.message}`, { cause: err });
-    if (value === null || value === undefined) return;
-    if (type === 'zset') {
-      const flat = value as string[];
-      const pairs: [string, number][] = [];
-      for (let j = 0; j + 1 < flat.length; j += 2) pairs.push([flat[j]!, Number(flat[j + 1])]);
-      out.set(key, { type, value: pairs });
-    } else {
-      out.set(key, { type, value } as RawValue);
-    }
-  });
-  return out;
-}
-
-/** Every key matching a pattern (SCAN, never KEYS). */
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    for (const k of keys) found.add(k);
-    cursor = next;
-  } while (cursor !== '0');
-  return [...found].sort();
-}
-
-/** Every key of one network (they all carry its hash tag). */
-export function networkKeyPattern(keys: Keys, networkId: string): string {
-  return `${globEscape(keys.prefix)}${globEscape(keys.tag(networkId))}:*`;
-}
-
 function parse(json: string): Record<string, unknown> | undefined {
   const v = tryJson(json);
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-/** What a network key holds, from its name after `<prefix>{<id>}:`. */
-function kindOf(rest: string): string {
-  const parts = rest.split(':');
-  const head = parts[0] ?? '';
-  if (['status', 'reflections', 'steering'].includes(head)) return parts.length >= 3 && parts.at(-1) === 'byid' ? `${head}:byid` : head;
-  if (head === 'occ') return parts[1] === 'info' ? 'occ:info' : parts[1] === 'counts' ? 'occ:counts' : 'occ';
-  return head;
 }
 
 function sameEmail(v: unknown, email: string): boolean {
@@ -392,86 +290,97 @@ export class PersonData {
     }
   }
 
-  /** Global (non-network) keys about the person: identities, Teams references, indexes. */
+  /**
+   * Global (non-network) keys about the person, by their declarations (./recordKinds.ts):
+   * identities, Teams references, indexes; and any other global key that names them.
+   */
   private async globalKeys(person: PersonMatcher) {
     const k = this.keys;
-    const identities: Record<string, string> = {};
-    const toDelete = new Set<string>();
-    for (const platform of PLATFORMS) {
-      const byEmail = k.identityByEmail(platform, person.email);
-      const userId = await this.redis.get(byEmail);
-      if (userId) {
-        identities[platform] = userId;
-        toDelete.add(byEmail);
-        const byUser = k.identityByUser(platform, userId);
-        if (sameEmail(await this.redis.get(byUser), person.email)) toDelete.add(byUser);
-      }
-    }
-    let teams: PersonExport['teams'];
-    const teamsKey = k.teamsPerson(person.email);
-    const ref = await this.redis.hgetall(teamsKey);
-    if (Object.keys(ref).length) {
-      toDelete.add(teamsKey);
-      teams = { person: ref };
-      if (ref.conversationId) {
-        const chatKey = k.teamsConversation(ref.conversationId);
-        const chat = (await readKeys(this.redis, [chatKey])).get(chatKey);
-        const kind = chat?.type === 'hash' ? chat.value.kind : chat?.type === 'string' ? parse(chat.value)?.kind : undefined;
-        if (chat && kind === 'personal') {
-          teams.personalChat = chat.value;
-          toDelete.add(chatKey);
-        }
-      }
-    }
-    toDelete.add(k.personNetworks(person.email));
-    // Any other key outside the networks (and the delivery queues) that names the person.
-    const other: [string, RawValue][] = [];
-    const candidates = (await scanKeys(this.redis, `${globEscape(k.prefix)}*`)).filter((key) => !key.includes('{') && !toDelete.has(key));
+    const match = keyMatcher(k, 'global');
     const replacer = new Replacer(person, 'x');
+    const identities: Record<string, string> = {};
+    let teams: PersonExport['teams'];
+    const other: [string, RawValue][] = [];
+    const toDelete: string[] = [];
+    // Their personal Teams chat is the one their Teams reference points to.
+    const chatId = (await this.redis.hgetall(k.teamsPerson(person.email))).conversationId;
+    const isTheirs = (kind: GlobalKind, last: string | undefined, v: RawValue): boolean => {
+      if (kind.whose === 'keyEmail') return last !== undefined && normaliseEmail(last) === person.email;
+      if (kind.whose === 'valueEmail') return v.type === 'string' && sameEmail(v.value, person.email);
+      if (kind.whose === 'teamsChat') return last === chatId && (v.type === 'hash' ? v.value.kind : v.type === 'string' ? parse(v.value)?.kind : undefined) === 'personal';
+      return false;
+    };
+    // Outside the networks and the delivery queues (they carry a hash tag).
+    const candidates = (await scanKeys(this.redis, `${globEscape(k.prefix)}*`)).filter((key) => !key.includes('{'));
     for (let i = 0; i < candidates.length; i += 500) {
-      const raw = await readKeys(this.redis, candidates.slice(i, i + 500));
-      for (const [key, value] of raw) {
-        if (replacer.mentions(key) || replacer.mentions(JSON.stringify(value.value))) {
-          other.push([key, value]);
-          toDelete.add(key);
+      for (const [key, v] of await readKeys(this.redis, candidates.slice(i, i + 500))) {
+        const m = match(key);
+        const kind = m && (RECORD_KINDS[m.builder] as GlobalKind);
+        if (m && kind && isTheirs(kind, m.params.at(-1), v)) {
+          if (kind.export === 'identities' && v.type === 'string') identities[m.params[0]!] = v.value;
+          if (kind.export === 'teamsPerson' && v.type === 'hash') teams = { ...teams, person: v.value };
+          if (kind.export === 'teamsChat') teams = { ...teams, personalChat: v.value };
+          if (kind.forget === 'delete') toDelete.push(key);
+        } else if (replacer.mentions(key) || replacer.mentions(JSON.stringify(v.value))) {
+          other.push([key, v]);
+          toDelete.push(key);
         }
       }
     }
-    const existing = (await this.redis.pipeline([...toDelete].map((key) => ['exists', key])).exec()) ?? [];
-    const present = [...toDelete].filter((_, i) => existing[i]?.[1] === 1);
-    return { identities, teams, other, toDelete: present };
+    return { identities, teams, other, toDelete };
   }
 }
 
-type Multi = ReturnType<Redis['multi']>;
+/** One key of a network, with its declaration (none for a key no builder of ./keys.ts makes). */
+interface KindedKey {
+  key: string;
+  value: RawValue;
+  builder?: KeyBuilder;
+  kind?: NetworkKind;
+  /** The builder's arguments after the network id. */
+  params: string[];
+}
 
-function writeValue(multi: Multi, key: string, v: RawValue): void {
-  switch (v.type) {
-    case 'string':
-      multi.set(key, v.value);
-      break;
-    case 'hash':
-      if (Object.keys(v.value).length) multi.hset(key, v.value);
-      break;
-    case 'zset':
-      if (v.value.length) multi.zadd(key, ...v.value.flatMap(([m, s]) => [s, m]));
-      break;
-    case 'set':
-      if (v.value.length) multi.sadd(key, ...v.value);
-      break;
-    case 'list':
-      if (v.value.length) multi.rpush(key, ...v.value);
-      break;
-    case 'stream':
-      for (const [id, fields] of v.value) multi.xadd(key, id, ...fields);
-      break;
+/** A network's keys with their declarations, in declaration order; undeclared keys last. */
+function kinded(keys: Keys, id: string, raw: Map<string, RawValue>): KindedKey[] {
+  const match = keyMatcher(keys, 'network', id);
+  const order = new Map(buildersOf('network').map(([b], i) => [b, i]));
+  return [...raw]
+    .map(([key, value]): KindedKey => {
+      const m = match(key);
+      return m ? { key, value, builder: m.builder, kind: RECORD_KINDS[m.builder] as NetworkKind, params: m.params } : { key, value, params: [] };
+    })
+    .sort((a, b) => (a.builder ? order.get(a.builder)! : order.size) - (b.builder ? order.get(b.builder)! : order.size));
+}
+
+/** The person, as `whose` finds them in one entry of a hash. */
+interface Who {
+  email: string;
+  /** Their names, lower case. */
+  names: string[];
+}
+
+function attendeeIsThem(a: { name?: unknown }, who: Who): boolean {
+  return typeof a.name === 'string' && who.names.includes(a.name.trim().toLowerCase());
+}
+
+/** Whether one hash entry is the person's, by `whose`. */
+function isTheirs(whose: Whose, field: string, rec: Record<string, unknown> | undefined, who: Who): boolean {
+  switch (whose) {
+    case 'field':
+      return field === who.email;
+    case 'occurrence':
+      return field.toLowerCase().endsWith(`:${who.email}`);
+    case 'attendee':
+      return Array.isArray(rec?.attendees) && (rec.attendees as { name?: unknown }[]).some((a) => attendeeIsThem(a, who));
+    default:
+      return sameEmail(rec?.[whose], who.email);
   }
 }
 
-/** Collects what a network holds about the person; undefined when nothing. */
+/** Collects what a network holds about the person, kind by kind; undefined when nothing. */
 function exportNetwork(keys: Keys, id: string, raw: Map<string, RawValue>, person: PersonMatcher, replacer: Replacer): NetworkExport | undefined {
-  const head = `${keys.prefix}${keys.tag(id)}:`;
-  const e = person.email;
+  const who: Who = { email: person.email, names: person.names.map((n) => n.toLowerCase()) };
   const out: NetworkExport = {
     network: id,
     inNetworkFile: { memberships: [] },
@@ -487,88 +396,52 @@ function exportNetwork(keys: Keys, id: string, raw: Map<string, RawValue>, perso
     otherMentions: [],
   };
   let found = false;
-  const names = person.names.map((n) => n.toLowerCase());
-  const occ = raw.get(keys.occurrences(id));
   const occInfo = raw.get(keys.occurrenceInfo(id));
-  for (const [key, v] of raw) {
-    const kind = kindOf(key.slice(head.length));
-    const values = v.type === 'hash' ? Object.entries(v.value) : [];
-    switch (kind) {
-      case 'def': {
-        const def = v.type === 'string' ? (parse(v.value) as NetworkDefinition | undefined) : undefined;
-        if (!def?.organisers) break;
-        out.name = def.name;
-        const inDef = personInDefinition(def, e);
-        if (inDef.organiser) out.inNetworkFile.organiser = inDef.organiser;
-        out.inNetworkFile.memberships = inDef.memberships;
-        found ||= inDef.present;
-        break;
+  for (const { key, value: v, kind } of kinded(keys, id, raw)) {
+    const rule = kind?.export ?? 'mentions';
+    if (rule === 'definition') {
+      const def = v.type === 'string' ? (parse(v.value) as NetworkDefinition | undefined) : undefined;
+      if (!def?.organisers) continue;
+      out.name = def.name;
+      const inDef = personInDefinition(def, person.email);
+      if (inDef.organiser) out.inNetworkFile.organiser = inDef.organiser;
+      out.inNetworkFile.memberships = inDef.memberships;
+      found ||= inDef.present;
+    } else if (rule === 'events') {
+      if (v.type !== 'stream') continue;
+      for (const [eventId, fields] of v.value) {
+        const f: Record<string, string> = {};
+        for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+        if (sameEmail(f.actor, person.email) || replacer.mentions(fields.join('\n'))) {
+          found = true;
+          out.events.push({ id: eventId, type: f.type, at: f.at, ...(f.actor ? { actor: f.actor } : {}), data: parse(f.data ?? '') ?? f.data });
+        }
       }
-      case 'people':
-        for (const [field, json] of values) if (field === e) ((out.person = parse(json)), (found = true));
-        break;
-      case 'tasks':
-      case 'checkins':
-      case 'status:byid':
-      case 'reflections:byid':
-        for (const [, json] of values) {
-          const r = parse(json);
-          if (!r || !sameEmail(r.email, e)) continue;
+    } else if (rule === 'mentions') {
+      for (const { field, value } of mentionsIn(v, replacer)) {
+        found = true;
+        out.otherMentions.push({ key, ...(field !== undefined ? { field } : {}), value });
+      }
+    } else if ('one' in rule) {
+      for (const [field, json] of hashEntries(v)) {
+        if (!kind!.whose!.some((w) => isTheirs(w, field, parse(json), who))) continue;
+        found = true;
+        out[rule.one] = parse(json) ?? json;
+      }
+    } else if ('lists' in rule) {
+      for (const [field, json] of hashEntries(v)) {
+        const rec = parse(json);
+        for (const [whose, list] of Object.entries(rule.lists) as [Whose, ExportList][]) {
+          if (!isTheirs(whose, field, rec, who)) continue;
           found = true;
-          ({ tasks: out.taskAnswers, checkins: out.checkins, 'status:byid': out.statusReports, 'reflections:byid': out.reflectionNotes } as Record<string, unknown[]>)[kind]!.push(r);
-        }
-        break;
-      case 'steering:byid':
-        for (const [, json] of values) {
-          const r = parse(json);
-          if (!r) continue;
-          if (sameEmail(r.loggedBy, e)) ((found = true), out.steeringMeetingsLogged.push(r));
-          const attendees = Array.isArray(r.attendees) ? (r.attendees as { name?: string }[]) : [];
-          if (attendees.some((a) => typeof a.name === 'string' && names.includes(a.name.trim().toLowerCase()))) ((found = true), out.steeringMeetingsAttended.push(r));
-        }
-        break;
-      case 'steering-links':
-        for (const [, json] of values) {
-          const r = parse(json);
-          if (r && sameEmail(r.linkedBy, e)) ((found = true), out.steeringLinks.push(r));
-        }
-        break;
-      case 'unreachable':
-        for (const [field, json] of values) if (field === e) ((out.unreachable = parse(json) ?? json), (found = true));
-        break;
-      case 'occ':
-        if (occ?.type !== 'hash') break;
-        for (const [occurrence, state] of Object.entries(occ.value)) {
-          if (!occurrence.toLowerCase().endsWith(`:${e}`)) continue;
-          found = true;
-          const info = occInfo?.type === 'hash' ? occInfo.value[occurrence] : undefined;
-          out.deliveries.push({ occurrence, state, ...(info ? { info: parse(info) ?? info } : {}) });
-        }
-        break;
-      case 'occ:info':
-      case 'occ:counts':
-      case 'meta':
-      case 'schedule':
-      case 'status':
-      case 'reflections':
-      case 'steering':
-        break;
-      case 'events':
-        if (v.type !== 'stream') break;
-        for (const [eventId, fields] of v.value) {
-          const f = Object.fromEntries(fields.reduce<[string, string][]>((acc, x, i) => (i % 2 ? acc : [...acc, [x, fields[i + 1] ?? '']]), []));
-          if (sameEmail(f.actor, e) || replacer.mentions(fields.join('\n'))) {
-            found = true;
-            out.events.push({ id: eventId, type: f.type, at: f.at, ...(f.actor ? { actor: f.actor } : {}), data: parse(f.data ?? '') ?? f.data });
+          if (list === 'deliveries') {
+            const info = occInfo?.type === 'hash' ? occInfo.value[field] : undefined;
+            out.deliveries.push({ occurrence: field, state: json, ...(info ? { info: parse(info) ?? info } : {}) });
+          } else {
+            out[list].push(rec ?? json);
           }
         }
-        break;
-      default:
-        // A key Samla added later (or another part's): report anything in it that names them.
-        for (const { field, value } of mentionsIn(v, replacer)) {
-          found = true;
-          out.otherMentions.push({ key, ...(field !== undefined ? { field } : {}), value });
-        }
+      }
     }
   }
   return found ? out : undefined;
@@ -599,124 +472,77 @@ interface ForgetPlan {
   anonymised: Record<string, number>;
 }
 
-const STATUS_TEXTS = ['text', 'done', 'next', 'blockers'];
-
-/** What forgetting the person changes in one network, computed from what was read. Pure. */
+/** What forgetting the person changes in one network, kind by kind, from what was read. Pure. */
 export function planForget(keys: Keys, id: string, raw: Map<string, RawValue>, person: PersonMatcher, r: Replacer, now: Date): ForgetPlan {
-  const head = `${keys.prefix}${keys.tag(id)}:`;
-  const e = person.email;
   const plan: ForgetPlan = { writes: new Map(), removedFromFile: false, deleted: {}, anonymised: {} };
   const count = (bag: Record<string, number>, what: string) => (bag[what] = (bag[what] ?? 0) + 1);
-  const names = person.names.map((n) => n.toLowerCase());
+  const who: Who = { email: person.email, names: person.names.map((n) => n.toLowerCase()) };
   const tokenMail = tokenEmail(r.token);
   const defJson = raw.get(keys.def(id));
   const def = defJson?.type === 'string' ? (parse(defJson.value) as NetworkDefinition | undefined) : undefined;
+  const inDef = def?.organisers ? personInDefinition(def, person.email) : undefined;
   const textQuestions = new Set((def?.checkin?.questions ?? []).filter((q) => q.kind !== 'choice').map((q) => q.id));
-  /** Reflection note ids deleted, so their zset members go too. */
-  const deletedNotes = new Set<string>();
+  /** Ids deleted from each by-id hash, so the order sets that `follow` it drop them too. */
+  const deletedIds = new Map<string, Set<string>>();
 
-  // First the by-id hashes and records, then the order sets that depend on them.
-  const ordered = [...raw.keys()].sort((a, b) => Number(kindOf(a.slice(head.length)) === 'reflections') - Number(kindOf(b.slice(head.length)) === 'reflections'));
-  for (const key of ordered) {
-    const v = raw.get(key)!;
-    const kind = kindOf(key.slice(head.length));
+  // Order sets after the hashes they follow.
+  const follows = (k: KindedKey) => Number(typeof k.kind?.forget === 'object' && 'follow' in k.kind.forget);
+  const ordered = kinded(keys, id, raw).sort((a, b) => follows(a) - follows(b));
+  for (const { key, value: v, kind, params } of ordered) {
+    const rule = kind?.forget ?? { replace: null };
+    const whose = kind?.whose ?? [];
     let next: RawValue | null = v;
-    const hash = (f: (field: string, json: string) => [string, string] | null): RawValue => {
+    /** The hash with each entry kept, changed (a new field and value) or dropped (null). */
+    const eachEntry = (f: (field: string, json: string, rec: Record<string, unknown> | undefined) => [string, string] | null): RawValue => {
       const out: Record<string, string> = {};
-      for (const [field, json] of Object.entries((v as { value: Record<string, string> }).value)) {
-        const kept = f(field, json);
+      for (const [field, json] of hashEntries(v)) {
+        const rec = parse(json);
+        const kept: [string, string] | null = whose.some((w) => isTheirs(w, field, rec, who)) ? f(field, json, rec) : [field, json];
         if (kept) out[kept[0]] = kept[1];
       }
       return { type: 'hash', value: out };
     };
-    if (kind === 'def' && def?.organisers) {
-      const inDef = personInDefinition(def, e);
-      if (inDef.present) {
+    if (rule === 'definition') {
+      if (inDef?.present) {
         plan.removedFromFile = true;
         next = { type: 'string', value: canonicalJson(inDef.without) };
       }
-    } else if (kind === 'meta' && v.type === 'hash' && def?.organisers && personInDefinition(def, e).present) {
-      const without = personInDefinition(def, e).without;
-      const people = new Set([...without.organisers.map((o) => normaliseEmail(o.email)), ...without.municipalities.flatMap((m) => m.members.map((p) => normaliseEmail(p.email)))]);
-      next = {
-        type: 'hash',
-        value: {
-          ...v.value,
-          version: String(Number(v.value.version ?? 0) + 1),
-          people: String(people.size),
-          // The digest is of the definition; it changed.
-          digest: createDigest(canonicalJson(without)),
-          forgottenAt: now.toISOString(),
-        },
-      };
-    } else if (kind === 'people' && v.type === 'hash') {
-      next = hash((field, json) => (field === e ? (count(plan.deleted, 'person'), null) : [field, json]));
-    } else if (kind === 'unreachable' && v.type === 'hash') {
-      next = hash((field, json) => (field === e ? (count(plan.deleted, 'unreachable'), null) : [field, json]));
-    } else if ((kind === 'tasks' || kind === 'checkins' || kind === 'status:byid') && v.type === 'hash') {
-      next = hash((field, json) => {
-        const rec = parse(json);
-        if (!rec || !sameEmail(rec.email, e)) return [field, json];
-        const anon: Record<string, unknown> = { ...rec, email: tokenMail };
-        if (kind === 'tasks') delete anon.comment;
-        if (kind === 'checkins' && rec.answers && typeof rec.answers === 'object') {
-          anon.answers = Object.fromEntries(Object.entries(rec.answers as Record<string, string>).filter(([q]) => !textQuestions.has(q)));
+    } else if (rule === 'definitionChanged') {
+      if (v.type === 'hash' && inDef?.present) {
+        const w = inDef.without;
+        const people = new Set([...w.organisers.map((o) => normaliseEmail(o.email)), ...w.municipalities.flatMap((m) => m.members.map((p) => normaliseEmail(p.email)))]);
+        // The digest is of the definition; it changed.
+        next = { type: 'hash', value: { ...v.value, version: String(Number(v.value.version ?? 0) + 1), people: String(people.size), digest: createDigest(canonicalJson(w)), forgottenAt: now.toISOString() } };
+      }
+    } else if ('delete' in rule && v.type === 'hash') {
+      const gone = new Set<string>();
+      deletedIds.set(key, gone);
+      next = eachEntry((field) => (gone.add(field), count(plan.deleted, rule.delete), null));
+    } else if ('anonymise' in rule && v.type === 'hash') {
+      next = eachEntry((field, json, rec) => {
+        count(plan.anonymised, rule.anonymise);
+        if (!rec) return [r.text(field), json];
+        const anon: Record<string, unknown> = { ...rec };
+        for (const w of whose) {
+          if ((w === 'email' || w === 'loggedBy' || w === 'linkedBy') && sameEmail(rec[w], who.email)) anon[w] = tokenMail;
+          if (w === 'attendee' && Array.isArray(rec.attendees)) anon.attendees = (rec.attendees as { name?: unknown }[]).map((a) => (attendeeIsThem(a, who) ? { ...a, name: r.token } : a));
         }
-        if (kind === 'status:byid') for (const f of STATUS_TEXTS) delete anon[f];
-        count(plan.anonymised, kind === 'status:byid' ? 'statusReports' : kind === 'tasks' ? 'taskAnswers' : 'checkins');
+        if (rule.drop === 'textAnswers') {
+          if (rec.answers && typeof rec.answers === 'object') anon.answers = Object.fromEntries(Object.entries(rec.answers as Record<string, string>).filter(([q]) => !textQuestions.has(q)));
+        } else {
+          for (const f of rule.drop ?? []) delete anon[f];
+        }
         return [r.text(field), canonicalJson(anon)];
       });
-    } else if (kind === 'reflections:byid' && v.type === 'hash') {
-      next = hash((field, json) => {
-        const rec = parse(json);
-        if (rec && sameEmail(rec.email, e)) {
-          deletedNotes.add(field);
-          count(plan.deleted, 'reflectionNotes');
-          return null;
-        }
-        return [field, json];
-      });
-    } else if (kind === 'reflections' && v.type === 'zset') {
-      next = { type: 'zset', value: v.value.filter(([m]) => !deletedNotes.has(m)) };
-    } else if (kind === 'steering:byid' && v.type === 'hash') {
-      next = hash((field, json) => {
-        const rec = parse(json);
-        if (!rec) return [field, json];
-        let changed = false;
-        const anon: Record<string, unknown> = { ...rec };
-        if (sameEmail(rec.loggedBy, e)) ((anon.loggedBy = tokenMail), (changed = true));
-        if (Array.isArray(rec.attendees)) {
-          anon.attendees = (rec.attendees as { name?: string }[]).map((a) => {
-            if (typeof a.name === 'string' && names.includes(a.name.trim().toLowerCase())) {
-              changed = true;
-              return { ...a, name: r.token };
-            }
-            return a;
-          });
-        }
-        if (changed) count(plan.anonymised, 'steeringMeetings');
-        return [field, changed ? canonicalJson(anon) : json];
-      });
-    } else if (kind === 'steering-links' && v.type === 'hash') {
-      next = hash((field, json) => {
-        const rec = parse(json);
-        if (!rec || !sameEmail(rec.linkedBy, e)) return [field, json];
-        count(plan.anonymised, 'steeringLinks');
-        return [field, canonicalJson({ ...rec, linkedBy: tokenMail })];
-      });
-    } else if (kind === 'occ:info' && v.type === 'hash') {
-      next = hash((field, json) => {
-        if (!r.mentions(field)) return [field, json];
-        const info = parse(json);
-        if (info) delete info.sentRef; // where the DM landed: their personal conversation
-        count(plan.anonymised, 'deliveries');
-        return [r.text(field), info ? canonicalJson(info) : json];
-      });
+    } else if ('follow' in rule && v.type === 'zset') {
+      const gone = deletedIds.get((keys[rule.follow] as (...a: string[]) => string)(id, ...params));
+      if (gone) next = { type: 'zset', value: v.value.filter(([m]) => !gone.has(m)) };
     }
     // Everything (also what was handled above): the email and names left anywhere become the token.
     next = next ? anonymiseValue(next, r) : null;
-    if (kind === 'events' && next && JSON.stringify(next) !== JSON.stringify(v)) count(plan.anonymised, 'events');
-    if (!sameValue(next, v)) plan.writes.set(key, isEmpty(next) ? null : next);
+    if (sameValue(next, v)) continue;
+    if (typeof rule === 'object' && 'replace' in rule && rule.replace) count(plan.anonymised, rule.replace);
+    plan.writes.set(key, isEmpty(next) ? null : next);
   }
   return plan;
 }
@@ -736,16 +562,6 @@ function anonymiseValue(v: RawValue, r: Replacer): RawValue {
     case 'stream':
       return { type: 'stream', value: v.value.map(([id, fields]) => [id, fields.map((x) => r.stored(x))]) };
   }
-}
-
-function isEmpty(v: RawValue | null): boolean {
-  if (!v) return true;
-  if (v.type === 'string') return false;
-  return Array.isArray(v.value) ? v.value.length === 0 : Object.keys(v.value).length === 0;
-}
-
-function sameValue(a: RawValue | null, b: RawValue): boolean {
-  return a !== null && JSON.stringify(a.value) === JSON.stringify(b.value);
 }
 
 function createDigest(json: string): string {

@@ -1,7 +1,7 @@
 /**
  * The scheduler's store on Redis: per network, the watermark (`schedule`), the state of every
  * occurrence (`occ`), its details (`occ:info`) and per-item state counts (`occ:counts`). Every
- * change is one Lua script (./scheduleScripts.ts) that also appends `prompt.sent`,
+ * change is one Lua script (./lua/samlaOcc*.lua) that also appends `prompt.sent`,
  * `prompt.skipped` (for prompts that lost their point) and `prompt.failed` to the network's event
  * log. Key names: ./keys.ts.
  *
@@ -23,7 +23,7 @@ import type {
 } from '../../src/core/scheduler/ports.ts';
 import { canonicalJson, decodeObject } from './codec.ts';
 import { checkinField, createKeys, taskField, type Keys } from './keys.ts';
-import { defineScheduleScripts } from './scheduleScripts.ts';
+import { defineScripts } from './scripts.ts';
 
 const STATES: ReadonlySet<string> = new Set(OCCURRENCE_STATES);
 
@@ -36,7 +36,7 @@ export class RedisScheduleStore implements ScheduleStore, DeliveryFacts {
     prefix?: string,
   ) {
     this.keys = createKeys(prefix);
-    defineScheduleScripts(redis);
+    defineScripts(redis);
   }
 
   async state(network: string): Promise<ScheduleState> {
@@ -49,7 +49,7 @@ export class RedisScheduleStore implements ScheduleStore, DeliveryFacts {
   }
 
   async advance(network: string, watermark: Date, version: number, now: Date): Promise<void> {
-    await this.redis.samlaScheduleAdvance(1, this.keys.schedule(network), String(watermark.getTime()), String(version), now.toISOString());
+    await this.redis.samlaScheduleAdvance(this.keys.schedule(network), String(watermark.getTime()), String(version), now.toISOString());
   }
 
   async claim(network: string, requests: ClaimRequest[], now: Date): Promise<ClaimResult[]> {
@@ -61,7 +61,7 @@ export class RedisScheduleStore implements ScheduleStore, DeliveryFacts {
       const event = skip && LOST_POINT_REASONS.has(skip) ? canonicalJson(eventData(o, { reason: skip })) : '';
       args.push(o.id, o.item, skip ? 'skipped' : 'queued', skip ?? '', info, event);
     }
-    const replies = await this.redis.samlaOccClaim(4, ...this.occKeys(network), at, ...args);
+    const replies = await this.redis.samlaOccClaim(...this.occKeys(network), at, ...args);
     return replies.map((r) => (r === 'new' ? 'new' : (r as OccurrenceState)));
   }
 
@@ -99,7 +99,7 @@ export class RedisScheduleStore implements ScheduleStore, DeliveryFacts {
 
   async requeue(network: string, occurrence: string, now: Date): Promise<boolean> {
     const item = occurrence.split(':').slice(0, -2).join(':');
-    const r = await this.redis.samlaOccTransition(4, ...this.occKeys(network), occurrence, item, 'failed', 'queued', '', '', '', now.toISOString(), '');
+    const r = await this.redis.samlaOccTransition(...this.occKeys(network), occurrence, item, 'failed', 'queued', '', '', '', now.toISOString(), '');
     return r === 'ok';
   }
 
@@ -169,7 +169,6 @@ export class RedisScheduleStore implements ScheduleStore, DeliveryFacts {
     opts: { reason?: string; info?: Record<string, unknown>; event?: { type: string; data: Record<string, unknown> } },
   ): Promise<string> {
     return this.redis.samlaOccTransition(
-      4,
       ...this.occKeys(o.network),
       o.id,
       o.item,

@@ -5,7 +5,7 @@
  *   them, compute the new state (./importPlan.ts), then MULTI/EXEC; retried when a concurrent
  *   writer touched the watched keys. Each import runs on its own duplicated connection, since
  *   WATCH belongs to a connection and any EXEC on it would silently drop the watch.
- * - Every record is written together with its event by one Lua script (./scripts.ts) that
+ * - Every record is written together with its event by one Lua script (./lua/samlaRecord*.lua) that
  *   first checks that the network exists.
  */
 import { createHash } from 'node:crypto';
@@ -35,7 +35,7 @@ import type {
   NetworkSummary,
   SteeringLink,
 } from '../../src/core/ports.ts';
-import { canonicalJson, decodeDefinition, decodeEvent, decodeObject, decodePerson, decodeSummary, encodeEventFields } from './codec.ts';
+import { canonicalJson, decodeDefinition, decodeEvent, decodeObject, decodePerson, decodeSummary, encodeEventFields, eventArgs } from './codec.ts';
 import { type ImportPlan, type StoredNetwork, planImport } from './importPlan.ts';
 import { type Keys, assertNetworkId, checkinField, createKeys, taskField } from './keys.ts';
 import { RECORD_NO_NETWORK, defineScripts } from './scripts.ts';
@@ -489,7 +489,7 @@ export class RedisStore implements NetworkStore {
   /** Keeps a digest's snapshot: the first per key wins; the newest DIGEST_SNAPSHOTS_KEPT are kept. */
   async saveDigestSnapshot(networkId: string, s: StoredDigestSnapshot): Promise<void> {
     const k = this.keys;
-    await this.redis.samlaSnapshot(2, k.digestSnapshots(networkId), k.digestSnapshotOrder(networkId), s.key, timeScore(s.at), canonicalJson(s), DIGEST_SNAPSHOTS_KEPT);
+    await this.redis.samlaSnapshot(k.digestSnapshots(networkId), k.digestSnapshotOrder(networkId), s.key, timeScore(s.at), canonicalJson(s), DIGEST_SNAPSHOTS_KEPT);
   }
 
   /** The newest snapshot, or the newest planned before `before`. */
@@ -535,11 +535,10 @@ export class RedisStore implements NetworkStore {
   /** Runs the record script; NOT_FOUND when the network does not exist. */
   private async writeRecord(w: RecordWrite): Promise<void> {
     const k = this.keys;
-    const keys = [k.def(w.network), k.events(w.network), w.dataKey];
-    const args = w.order
-      ? [...keys, w.order.key, 'append', w.field, w.json, w.order.score]
-      : [...keys, w.mode ?? 'put', w.field, w.json, 0];
-    const outcome = await this.redis.samlaRecord(w.order ? 4 : 3, ...args, ...encodeEventFields(w.event));
+    const event = eventArgs(w.event);
+    const outcome = w.order
+      ? await this.redis.samlaRecordAppend(k.def(w.network), k.events(w.network), w.dataKey, w.order.key, w.field, w.json, w.order.score, ...event)
+      : await this.redis.samlaRecordPut(k.def(w.network), k.events(w.network), w.dataKey, w.mode ?? 'put', w.field, w.json, ...event);
     // RECORD_WRITTEN, or RECORD_DUPLICATE (same id again: stored once already, nothing to do).
     if (outcome === RECORD_NO_NETWORK) {
       throw notFound(`There is no network "${w.network}". Import its network file first (samla network import).`);

@@ -18,7 +18,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Keys } from '../../adapters/redis/keys.ts';
-import { defineScheduleScripts } from '../../adapters/redis/scheduleScripts.ts';
+import { defineScripts } from '../../adapters/redis/scripts.ts';
 import type { Platform } from '../core/model.ts';
 import type { PlatformLimits } from './schedulerConfig.ts';
 
@@ -28,13 +28,13 @@ export class Pacer {
     private readonly keys: Keys,
     private readonly limits: Record<Platform, PlatformLimits>,
   ) {
-    defineScheduleScripts(redis);
+    defineScripts(redis);
   }
 
   /** Takes the conversation's send lock; returns 0 when the caller may send, else ms to wait. */
   async acquire(platform: Platform, address: string): Promise<number> {
     const interval = this.limits[platform].conversationIntervalMs;
     if (interval <= 0) return 0;
-    return this.redis.samlaPace(1, this.keys.pace(platform, address), String(interval));
+    return this.redis.samlaPace(this.keys.pace(platform, address), String(interval));
   }
 }

@@ -2,7 +2,7 @@
  * Privacy, for operators (the organisation running Samla answers requests from the people in it):
  *
  *   samla person export <email>            everything Samla holds about the person, as JSON
- *   samla person forget <email> --yes      erases it (see adapters/redis/personData.ts for what
+ *   samla person forget <email> --yes      erases it (see adapters/redis/recordKinds.ts for what
  *                                          is deleted and what is kept as anonymous counts)
  *   samla retention [--months <n>]         deletes reflection notes whose retention ran out
  *                                          (a running Samla does this by itself every 6 hours)

@@ -71,10 +71,12 @@ describe('Dockerfile', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
-    for (const needed of ['bin', 'src', 'adapters', 'prompts', 'examples', 'package.json', 'package-lock.json']) {
+    for (const needed of ['bin', 'src', 'adapters', 'adapters/redis/lua', 'prompts', 'examples', 'package.json', 'package-lock.json']) {
       expect(existsSync(path.join(ROOT, needed))).toBe(true);
       expect(ignored).not.toContain(needed);
     }
+    // The Redis scripts are read from their .lua files at start.
+    expect(ignored.filter((l) => /lua/.test(l))).toEqual([]);
     for (const left of ['node_modules', '.env', 'test', '.git']) expect(ignored).toContain(left);
   });
 });
