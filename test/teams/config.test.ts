@@ -32,9 +32,41 @@ describe('Teams configuration', () => {
   it('runs anonymously without an app id outside production, and with tokens when one is set', () => {
     expect(readTeamsConfig({}, 'development').auth).toEqual({ mode: 'anonymous' });
     expect(readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 's3cret', TEAMS_TENANT_ID: '' }, 'production')).toEqual({
-      auth: { mode: 'authenticated', appId: APP_ID, appPassword: 's3cret' },
+      auth: { mode: 'authenticated', appId: APP_ID, credential: { kind: 'secret', secret: 's3cret' }, extra: [] },
       bodyLimit: '256kb',
+      allowedTenants: [],
     });
+  });
+
+  it('reads the allowed tenants, more app registrations and a certificate, and says what is wrong with them', () => {
+    const other = '22222222-3333-4444-5555-666666666666';
+    const cfg = readTeamsConfig(
+      {
+        TEAMS_APP_ID: APP_ID,
+        TEAMS_CERT_PEM_FILE: '/run/secrets/samla.pem',
+        TEAMS_CERT_KEY_FILE: '/run/secrets/samla.key',
+        TEAMS_TENANT_ID: 'AAAAAAAA-0000-0000-0000-000000000001',
+        TEAMS_ALLOWED_TENANTS: ` ${other.toUpperCase()}, 33333333-0000-0000-0000-000000000003,`,
+        TEAMS_CONNECTIONS: JSON.stringify([{ app_id: '44444444-0000-0000-0000-000000000004', tenant_id: other, secret: 'kommune-secret' }]),
+      },
+      'production',
+    );
+    expect(cfg.allowedTenants).toEqual([other, '33333333-0000-0000-0000-000000000003']);
+    expect(cfg.auth).toEqual({
+      mode: 'authenticated',
+      appId: APP_ID,
+      tenantId: 'aaaaaaaa-0000-0000-0000-000000000001',
+      credential: { kind: 'certificate', certPemFile: '/run/secrets/samla.pem', certKeyFile: '/run/secrets/samla.key' },
+      extra: [{ appId: '44444444-0000-0000-0000-000000000004', tenantId: other, credential: { kind: 'secret', secret: 'kommune-secret' } }],
+    });
+    expect(thrown(() => readTeamsConfig({ TEAMS_ALLOWED_TENANTS: 'arendal.onmicrosoft.com' }, 'development')).details).toEqual([
+      'TEAMS_ALLOWED_TENANTS.0: write tenant ids (GUIDs) separated by commas',
+    ]);
+    expect(thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_CONNECTIONS: '{app_id:' }, 'development')).details?.[0]).toMatch(/TEAMS_CONNECTIONS: is not JSON/);
+    expect(
+      thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_CONNECTIONS: JSON.stringify([{ app_id: other, tenant_id: other }]) }, 'development')).details,
+    ).toEqual(['TEAMS_CONNECTIONS.0: give exactly one credential: secret, cert_pem_file with cert_key_file, or federated_client_id']);
+    expect(thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_FEDERATED_CLIENT_ID: other }, 'development')).message).toMatch(/one credential/);
   });
 
   it('refuses anonymous mode with NODE_ENV=production, naming the variables to set', () => {
