@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { teamsPlugin } from '../../adapters/teams/app.ts';
-import { readTeamsConfig } from '../../adapters/teams/config.ts';
+import { authConfiguration, readTeamsConfig, sendingAppId } from '../../adapters/teams/config.ts';
 import { SamlaError } from '../../src/core/errors.ts';
 import { snapshot } from '../helpers/redis.ts';
 import { type Harness, PEOPLE, personalMessage, startHarness } from './harness.ts';
@@ -67,6 +67,34 @@ describe('Teams configuration', () => {
       thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_CONNECTIONS: JSON.stringify([{ app_id: other, tenant_id: other }]) }, 'development')).details,
     ).toEqual(['TEAMS_CONNECTIONS.0: give exactly one credential: secret, cert_pem_file with cert_key_file, or federated_client_id']);
     expect(thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_FEDERATED_CLIENT_ID: other }, 'development')).message).toMatch(/one credential/);
+  });
+
+  it('serves more app registrations on one endpoint: SDK connections picked by audience, and sends as the app a tenant uses', () => {
+    const kommune = '44444444-0000-0000-0000-000000000004';
+    const cfg = readTeamsConfig(
+      {
+        TEAMS_APP_ID: APP_ID,
+        TEAMS_APP_PASSWORD: 's3cret',
+        TEAMS_TENANT_ID: 'aaaaaaaa-0000-0000-0000-000000000001',
+        TEAMS_CONNECTIONS: JSON.stringify([{ app_id: kommune, tenant_id: 'bbbbbbbb-0000-0000-0000-000000000002', federated_client_id: '55555555-0000-0000-0000-000000000005' }]),
+      },
+      'production',
+    );
+    const sdk = authConfiguration(cfg) as { clientId: string; connections: Map<string, { clientId: string; tenantId: string; validateIssuer: boolean; federatedClientId?: string }>; connectionsMap: unknown[] };
+    expect(sdk.clientId).toBe(APP_ID);
+    expect([...sdk.connections.values()].map((c) => [c.clientId, c.tenantId, c.validateIssuer])).toEqual([
+      [APP_ID, 'aaaaaaaa-0000-0000-0000-000000000001', true],
+      [kommune, 'bbbbbbbb-0000-0000-0000-000000000002', true],
+    ]);
+    expect(sdk.connections.get('registration2')?.federatedClientId).toBe('55555555-0000-0000-0000-000000000005');
+    expect(sdk.connectionsMap).toEqual([
+      { serviceUrl: '*', audience: APP_ID, connection: 'serviceConnection' },
+      { serviceUrl: '*', audience: kommune, connection: 'registration2' },
+    ]);
+    if (cfg.auth.mode !== 'authenticated') throw new Error('expected credentials');
+    expect(sendingAppId(cfg.auth, `28:${kommune}`)).toBe(kommune);
+    expect(sendingAppId(cfg.auth, `28:${APP_ID}`)).toBe(APP_ID);
+    expect(sendingAppId(cfg.auth, '28:someone-else')).toBe(APP_ID);
   });
 
   it('refuses anonymous mode with NODE_ENV=production, naming the variables to set', () => {
