@@ -87,6 +87,12 @@ export interface Keys {
   digestSnapshotOrder(networkId: string): string;
   /** A person's Teams conversation reference, by email (global, like identities). */
   teamsPerson(email: string): string;
+  /** A person's Teams reference within one tenant ("-" when the activity named none), by email (global). */
+  teamsPersonIn(tenant: string, email: string): string;
+  /** The tenants a person has a Teams reference in (set; global). */
+  teamsPersonTenants(email: string): string;
+  /** When Samla was installed in and last heard from a Teams tenant (hash; global). */
+  teamsTenant(tenant: string): string;
   /** A Teams conversation's reference (personal chat, channel or team), by conversation id (global). */
   teamsConversation(conversationId: string): string;
   /** The scheduler's state of a network (hash: watermark, version, lastTick). */
@@ -179,6 +185,9 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     digestSnapshots: (id) => net(id, 'digest', 'snapshots'),
     digestSnapshotOrder: (id) => net(id, 'digest', 'order'),
     teamsPerson: (email) => `${prefix}teams:person:${part('email', normaliseEmail(email))}`,
+    teamsPersonIn: (tenant, email) => `${prefix}teams:person:${part('tenant', tenant)}:${part('email', normaliseEmail(email))}`,
+    teamsPersonTenants: (email) => `${prefix}teams:person-tenants:${part('email', normaliseEmail(email))}`,
+    teamsTenant: (tenant) => `${prefix}teams:tenant:${part('tenant', tenant)}`,
     teamsConversation: (conversationId) => `${prefix}teams:conversation:${part('conversation id', conversationId)}`,
     schedule: (id) => net(id, 'schedule'),
     occurrences: (id) => net(id, 'occ'),

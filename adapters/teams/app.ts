@@ -18,27 +18,30 @@ import { inboundActivitySchema } from './activity.ts';
 import { type TeamsConfig, authConfiguration, readTeamsConfig } from './config.ts';
 import { TeamsPlatform } from './platform.ts';
 import { TeamsReferenceStore } from './references.ts';
+import { type TenantPolicy, TenantGate, activityTenant, admits, describePolicy, fallbackPolicy } from './tenants.ts';
 import { type TurnServices, handleTurn } from './turn.ts';
 
 export const TEAMS_ROUTE = '/api/messages';
 
 /**
  * Activities Samla refuses before reading them: in anonymous mode a `serviceUrl` that is not on
- * this machine (replies would go to someone else's server); with a configured tenant, an
- * activity from another tenant (its directory could name anyone's email).
+ * this machine (replies would go to someone else's server); an activity from a tenant the policy
+ * does not admit (./tenants.ts; by default the policy without network files: the home tenant, or
+ * any when anonymous).
  */
-export function refuseActivity(config: TeamsConfig, activity: { serviceUrl: string; channelData?: unknown; conversation?: { tenantId?: string } }) {
+export function refuseActivity(
+  config: TeamsConfig,
+  activity: { serviceUrl: string; channelData?: unknown; conversation?: { tenantId?: string } },
+  policy: TenantPolicy = fallbackPolicy(config),
+) {
   if (config.auth.mode === 'anonymous' && !isLoopbackUrl(activity.serviceUrl)) {
     return { error: 'service_url_not_local', message: 'Without credentials Samla only answers a serviceUrl on this machine.' };
   }
-  const expected = config.auth.mode === 'authenticated' ? config.auth.tenantId?.toLowerCase() : undefined;
-  if (expected) {
-    const data = activity.channelData as { tenant?: { id?: string } } | undefined;
-    const tenant = (data?.tenant?.id ?? activity.conversation?.tenantId)?.toLowerCase();
-    if (tenant !== expected) return { error: 'wrong_tenant', message: 'This Samla serves one Microsoft 365 tenant; the activity came from another.' };
-  }
+  if (!admits(policy, activityTenant(activity))) return WRONG_TENANT;
   return undefined;
 }
+
+const WRONG_TENANT = { error: 'wrong_tenant', message: 'Samla does not serve this Microsoft 365 tenant: no network names it.' } as const;
 
 export interface TeamsPlugin extends HttpPlugin {
   config: TeamsConfig;
@@ -46,6 +49,8 @@ export interface TeamsPlugin extends HttpPlugin {
   platform: TeamsPlatform;
   /** Conversation references (who cannot be reached is in the store: `store.listUnreachable(networkId)`). */
   references: TeamsReferenceStore;
+  /** Which tenants Samla answers, and who is who in which tenant. */
+  tenants: TenantGate;
   /** Resolves when the background work started so far (roster syncs) has finished. */
   idle(): Promise<void>;
 }
@@ -64,6 +69,7 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
     logger.error({ err: error }, 'Unhandled error in a Teams turn');
   };
   const references = new TeamsReferenceStore(deps.redis, { prefix: deps.config.redisPrefix });
+  const tenants = new TenantGate({ store: deps.store, config, logger, now: deps.journeys.now });
   const pending = new Set<Promise<unknown>>();
   const services: TurnServices = {
     adapter,
@@ -74,6 +80,7 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
     store: deps.store,
     identities: deps.identities,
     refs: references,
+    tenants,
     logger,
     recentSyncs: new Map(),
     background(label, work) {
@@ -83,7 +90,7 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
       pending.add(p);
     },
   };
-  const platform = new TeamsPlatform({ adapter, auth: config.auth, refs: references, store: deps.store, logger, now: deps.journeys.now });
+  const platform = new TeamsPlatform({ adapter, auth: config.auth, refs: references, tenants, store: deps.store, logger, now: deps.journeys.now });
 
   const authorize: RequestHandler = (req, res, next) => {
     // Without credentials nothing proves who is calling, so only this machine may call (the
@@ -101,7 +108,19 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
 
   const receive: RequestHandler = async (req, res) => {
     const parsed = inboundActivitySchema.safeParse(req.body);
-    const refusal = parsed.success ? refuseActivity(config, parsed.data) : undefined;
+    let refusal = parsed.success ? refuseActivity(config, parsed.data, { kind: 'any' }) : undefined;
+    if (parsed.success && !refusal) {
+      // Another tenant gets no answer and changes nothing (the gate logs it, once an hour).
+      let admitted: boolean;
+      try {
+        admitted = await tenants.admit(activityTenant(parsed.data), { conversation: parsed.data.conversation.id, type: parsed.data.type });
+      } catch (err) {
+        // Redis is down: the network files cannot be read; the configured tenants still decide.
+        logger.error({ err }, 'Reading the tenants of the network files failed; answering the configured tenants only');
+        admitted = admits(fallbackPolicy(config), activityTenant(parsed.data));
+      }
+      if (!admitted) refusal = WRONG_TENANT;
+    }
     if (refusal) {
       res.status(403).json(refusal);
       return;
@@ -136,14 +155,24 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
     config,
     platform,
     references,
+    tenants,
     mount(app: Express) {
       if (config.auth.mode === 'anonymous') {
         logger.warn(
           'Teams runs ANONYMOUSLY: Bot Framework tokens are not checked. For local use only; set TEAMS_APP_ID and TEAMS_APP_PASSWORD to validate them (anonymous mode is refused with NODE_ENV=production).',
         );
       } else {
-        logger.info({ appId: config.auth.appId, tenantId: config.auth.tenantId }, 'Teams validates Bot Framework tokens for this app id');
+        logger.info(
+          { appId: config.auth.appId, tenantId: config.auth.tenantId, more: config.auth.extra.map((r) => ({ appId: r.appId, tenantId: r.tenantId })) },
+          'Teams validates Bot Framework tokens for these app ids; tokens for sending come from each app registration\'s home tenant',
+        );
       }
+      const announced = tenants
+        .snapshot()
+        .then((s) => (s.policy.kind === 'only' && s.policy.source === 'none' ? logger.warn(describePolicy(s.policy)) : logger.info(describePolicy(s.policy))))
+        .catch((err: unknown) => logger.error({ err }, 'Reading the tenants of the network files failed at start'))
+        .finally(() => pending.delete(announced));
+      pending.add(announced);
       app.post(TEAMS_ROUTE, authorize, express.json({ limit: config.bodyLimit }), receive, bodyErrors);
     },
     async idle() {

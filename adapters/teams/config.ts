@@ -1,27 +1,82 @@
 /**
  * The Teams adapter's settings, read from the environment once and validated with zod.
  *
- * | variable             | maps to (Agents SDK `AuthConfiguration`) | meaning                                                   |
- * |----------------------|------------------------------------------|-----------------------------------------------------------|
- * | `TEAMS_APP_ID`       | `clientId`                               | the bot's Microsoft Entra app (client) id, a GUID         |
- * | `TEAMS_APP_PASSWORD` | `clientSecret`                           | a client secret of that app registration                  |
- * | `TEAMS_TENANT_ID`    | `tenantId`                               | the tenant of a single-tenant bot (a GUID); optional      |
- * | `TEAMS_BODY_LIMIT`   | –                                        | largest accepted activity body, default `256kb`           |
+ * | variable                    | maps to (Agents SDK `AuthConfiguration`) | meaning                                                   |
+ * |-----------------------------|------------------------------------------|-----------------------------------------------------------|
+ * | `TEAMS_APP_ID`              | `clientId`                               | the bot's Microsoft Entra app (client) id, a GUID         |
+ * | `TEAMS_APP_PASSWORD`        | `clientSecret`                           | a client secret of that app registration                  |
+ * | `TEAMS_CERT_PEM_FILE`, `TEAMS_CERT_KEY_FILE` | `certPemFile`, `certKeyFile` | a certificate of the app registration instead of a secret |
+ * | `TEAMS_FEDERATED_CLIENT_ID` | `federatedClientId`                      | a managed identity trusted by the app (federated credential) instead of a secret |
+ * | `TEAMS_TENANT_ID`           | `tenantId`                               | the bot's home tenant: where its tokens come from, nothing more |
+ * | `TEAMS_ALLOWED_TENANTS`     | –                                        | tenants answered besides those named in network files (comma-separated GUIDs) |
+ * | `TEAMS_CONNECTIONS`         | `connections`, `connectionsMap`          | more app registrations on the same endpoint (JSON list)   |
+ * | `TEAMS_AUTHORITY`           | `authorityEndpoint`                      | the Entra login host, default https://login.microsoftonline.com |
+ * | `TEAMS_BODY_LIMIT`          | –                                        | largest accepted activity body, default `256kb`           |
  *
- * With an app id and a secret Samla validates every inbound Bot Framework token (the SDK's
- * `authorizeJWT`) and signs its outbound calls. With neither it runs **anonymously**: inbound
- * activities are not authenticated and outbound calls carry no token. That is for local use with
- * the Bot Framework Emulator or tests only, and it is refused when `NODE_ENV=production`.
+ * With an app id and a credential Samla validates every inbound Bot Framework token (the SDK's
+ * `authorizeJWT`, issuer checked) and signs its outbound calls. With neither it runs
+ * **anonymously**: inbound activities are not authenticated and outbound calls carry no token.
+ * That is for local use with the Bot Framework Emulator or tests only, and it is refused when
+ * `NODE_ENV=production`.
+ *
+ * Which tenants Samla answers is not decided here but by ./tenants.ts (network files plus
+ * `TEAMS_ALLOWED_TENANTS`).
  */
 import { z } from 'zod';
 import { SamlaError } from '../../src/core/errors.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const appIdMessage = 'must be the app (client) id of the bot, a GUID like 00000000-0000-0000-0000-000000000000';
+const tenantMessage = 'must be the directory (tenant) id, a GUID like 00000000-0000-0000-0000-000000000000';
 
-const schema = z.object({
-  TEAMS_APP_ID: z.string().trim().regex(GUID, 'must be the app (client) id of the bot, a GUID like 00000000-0000-0000-0000-000000000000').optional(),
+const guid = (message: string) => z.string().trim().regex(GUID, message).transform((v) => v.toLowerCase());
+
+/** One more app registration, as written in TEAMS_CONNECTIONS. */
+const connectionSchema = z
+  .strictObject({
+    app_id: guid(appIdMessage),
+    tenant_id: guid(tenantMessage),
+    secret: z.string().min(1).optional(),
+    cert_pem_file: z.string().min(1).optional(),
+    cert_key_file: z.string().min(1).optional(),
+    federated_client_id: guid('must be the client id of a managed identity, a GUID').optional(),
+  })
+  .superRefine((c, ctx) => {
+    const kinds = [c.secret !== undefined, c.cert_pem_file !== undefined || c.cert_key_file !== undefined, c.federated_client_id !== undefined].filter(Boolean).length;
+    if (kinds !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one credential: secret, cert_pem_file with cert_key_file, or federated_client_id' });
+    if ((c.cert_pem_file === undefined) !== (c.cert_key_file === undefined)) ctx.addIssue({ code: 'custom', message: 'a certificate needs both cert_pem_file and cert_key_file' });
+  });
+
+const connectionsSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not JSON; write a list like [{"app_id":"…","tenant_id":"…","secret":"…"}] on one line' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(connectionSchema, { error: 'must be a JSON list of app registrations, like [{"app_id":"…","tenant_id":"…","secret":"…"}]' }));
+
+const tenantListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((t) => t.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(GUID, 'write tenant ids (GUIDs) separated by commas')).transform((ts) => [...new Set(ts.map((t) => t.toLowerCase()))]));
+
+const envSchema = z.object({
+  TEAMS_APP_ID: guid(appIdMessage).optional(),
   TEAMS_APP_PASSWORD: z.string().min(1).optional(),
-  TEAMS_TENANT_ID: z.string().trim().regex(GUID, 'must be the directory (tenant) id, a GUID like 00000000-0000-0000-0000-000000000000').optional(),
+  TEAMS_CERT_PEM_FILE: z.string().min(1).optional(),
+  TEAMS_CERT_KEY_FILE: z.string().min(1).optional(),
+  TEAMS_FEDERATED_CLIENT_ID: guid('must be the client id of a managed identity, a GUID').optional(),
+  TEAMS_TENANT_ID: guid(tenantMessage).optional(),
+  TEAMS_ALLOWED_TENANTS: tenantListSchema.optional(),
+  TEAMS_CONNECTIONS: connectionsSchema.optional(),
+  TEAMS_AUTHORITY: z
+    .url({ protocol: /^https?$/, error: 'must be the Entra login URL, like https://login.microsoftonline.com' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   TEAMS_BODY_LIMIT: z
     .string()
     .trim()
@@ -29,71 +84,193 @@ const schema = z.object({
     .default('256kb'),
 });
 
-export const TEAMS_ENV_NAMES = ['TEAMS_APP_ID', 'TEAMS_APP_PASSWORD', 'TEAMS_TENANT_ID', 'TEAMS_BODY_LIMIT'] as const;
+export const TEAMS_ENV_NAMES = [
+  'TEAMS_APP_ID',
+  'TEAMS_APP_PASSWORD',
+  'TEAMS_CERT_PEM_FILE',
+  'TEAMS_CERT_KEY_FILE',
+  'TEAMS_FEDERATED_CLIENT_ID',
+  'TEAMS_TENANT_ID',
+  'TEAMS_ALLOWED_TENANTS',
+  'TEAMS_CONNECTIONS',
+  'TEAMS_AUTHORITY',
+  'TEAMS_BODY_LIMIT',
+] as const;
+
+/** The Teams variables, validated; nothing combined yet. */
+export type TeamsEnv = z.output<typeof envSchema>;
+
+/**
+ * Parses the Teams variables alone (empty strings count as unset). Throws INVALID_CONFIG
+ * naming each variable to fix. Kept apart from the rules between them, so the app's single
+ * environment schema can take it over.
+ */
+export function readTeamsEnv(env: NodeJS.ProcessEnv): TeamsEnv {
+  const present = Object.fromEntries(TEAMS_ENV_NAMES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new SamlaError('INVALID_CONFIG', 'The Teams settings are not valid; fix these variables (see .env.example):', {
+      details: parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
+    });
+  }
+  return parsed.data;
+}
+
+/** How an app registration proves who it is when Samla asks Entra for a token. */
+export type TeamsCredential =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'certificate'; certPemFile: string; certKeyFile: string }
+  | { kind: 'federated'; managedIdentityClientId: string };
+
+/** An app registration Samla answers and sends as. */
+export interface TeamsRegistration {
+  appId: string;
+  /** Its home tenant: where its tokens come from. */
+  tenantId?: string;
+  credential: TeamsCredential;
+}
 
 export type TeamsAuth =
   | { mode: 'anonymous' }
-  | { mode: 'authenticated'; appId: string; appPassword: string; tenantId?: string };
+  | {
+      mode: 'authenticated';
+      /** The main registration's app id (`TEAMS_APP_ID`). */
+      appId: string;
+      /** Its home tenant (`TEAMS_TENANT_ID`). */
+      tenantId?: string;
+      credential: TeamsCredential;
+      /** More registrations on the same endpoint (`TEAMS_CONNECTIONS`), for municipalities that need their own. */
+      extra: TeamsRegistration[];
+      /** The Entra login host (`TEAMS_AUTHORITY`), when not the public cloud's. */
+      authority?: string;
+    };
 
 export interface TeamsConfig {
   auth: TeamsAuth;
   /** express.json `limit` for `POST /api/messages`. */
   bodyLimit: string;
+  /** Tenants answered besides those named in network files (`TEAMS_ALLOWED_TENANTS`), lower case. */
+  allowedTenants: string[];
 }
 
 /**
- * Reads the Teams settings. Empty strings count as unset. Throws INVALID_CONFIG naming the
- * variables to fix: an id without a secret (or the reverse), a malformed GUID, or anonymous mode
- * when `nodeEnv` is production.
+ * Reads the Teams settings. Throws INVALID_CONFIG naming the variables to fix: an id without a
+ * credential (or the reverse), two credentials, a malformed GUID, or anonymous mode when
+ * `nodeEnv` is production.
  */
 export function readTeamsConfig(env: NodeJS.ProcessEnv, nodeEnv: string | undefined): TeamsConfig {
-  const present = Object.fromEntries(
-    TEAMS_ENV_NAMES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new SamlaError('INVALID_CONFIG', 'The Teams settings are not valid; fix these variables (see .env.example):', {
-      details: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
-    });
+  const e = readTeamsEnv(env);
+  const allowedTenants = e.TEAMS_ALLOWED_TENANTS ?? [];
+  const credentials: TeamsCredential[] = [
+    ...(e.TEAMS_APP_PASSWORD ? [{ kind: 'secret' as const, secret: e.TEAMS_APP_PASSWORD }] : []),
+    ...(e.TEAMS_CERT_PEM_FILE || e.TEAMS_CERT_KEY_FILE ? [{ kind: 'certificate' as const, certPemFile: e.TEAMS_CERT_PEM_FILE ?? '', certKeyFile: e.TEAMS_CERT_KEY_FILE ?? '' }] : []),
+    ...(e.TEAMS_FEDERATED_CLIENT_ID ? [{ kind: 'federated' as const, managedIdentityClientId: e.TEAMS_FEDERATED_CLIENT_ID }] : []),
+  ];
+  if (e.TEAMS_APP_ID && credentials.length === 0) {
+    throw new SamlaError(
+      'INVALID_CONFIG',
+      "TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is not. Set TEAMS_APP_PASSWORD to a client secret of the bot's app registration, or use a certificate (TEAMS_CERT_PEM_FILE and TEAMS_CERT_KEY_FILE) or a federated credential (TEAMS_FEDERATED_CLIENT_ID).",
+    );
   }
-  const e = parsed.data;
-  if (e.TEAMS_APP_ID && !e.TEAMS_APP_PASSWORD) {
-    throw new SamlaError('INVALID_CONFIG', 'TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is not. Set TEAMS_APP_PASSWORD to a client secret of the bot\'s app registration.');
+  if (!e.TEAMS_APP_ID && credentials.length > 0) {
+    const named = e.TEAMS_APP_PASSWORD ? 'TEAMS_APP_PASSWORD' : e.TEAMS_FEDERATED_CLIENT_ID ? 'TEAMS_FEDERATED_CLIENT_ID' : 'TEAMS_CERT_PEM_FILE';
+    throw new SamlaError('INVALID_CONFIG', `${named} is set but TEAMS_APP_ID is not. Set TEAMS_APP_ID to the bot's app (client) id.`);
   }
-  if (!e.TEAMS_APP_ID && e.TEAMS_APP_PASSWORD) {
-    throw new SamlaError('INVALID_CONFIG', 'TEAMS_APP_PASSWORD is set but TEAMS_APP_ID is not. Set TEAMS_APP_ID to the bot\'s app (client) id.');
+  if (credentials.length > 1) {
+    throw new SamlaError('INVALID_CONFIG', 'Give the bot one credential: TEAMS_APP_PASSWORD, or TEAMS_CERT_PEM_FILE with TEAMS_CERT_KEY_FILE, or TEAMS_FEDERATED_CLIENT_ID; more than one is set.');
   }
-  if (!e.TEAMS_APP_ID) {
+  const credential = credentials[0];
+  if (credential?.kind === 'certificate' && (!credential.certPemFile || !credential.certKeyFile)) {
+    throw new SamlaError('INVALID_CONFIG', 'A certificate needs both TEAMS_CERT_PEM_FILE (the certificate) and TEAMS_CERT_KEY_FILE (its private key).');
+  }
+  if (!e.TEAMS_APP_ID || !credential) {
+    if (e.TEAMS_CONNECTIONS?.length) {
+      throw new SamlaError('INVALID_CONFIG', 'TEAMS_CONNECTIONS adds app registrations to the main one; set TEAMS_APP_ID and its credential too.');
+    }
     if (nodeEnv === 'production') {
       throw new SamlaError(
         'INVALID_CONFIG',
         'Teams would run anonymously (no token validation), which is refused with NODE_ENV=production. ' +
-          'Set TEAMS_APP_ID and TEAMS_APP_PASSWORD (and TEAMS_TENANT_ID for a single-tenant bot) from the Azure Bot registration.',
+          "Set TEAMS_APP_ID and TEAMS_APP_PASSWORD (or a certificate or federated credential instead of the password), and TEAMS_TENANT_ID, from the bot's app registration.",
       );
     }
-    return { auth: { mode: 'anonymous' }, bodyLimit: e.TEAMS_BODY_LIMIT };
+    return { auth: { mode: 'anonymous' }, bodyLimit: e.TEAMS_BODY_LIMIT, allowedTenants };
   }
+  const extra: TeamsRegistration[] = (e.TEAMS_CONNECTIONS ?? []).map((c) => ({
+    appId: c.app_id,
+    tenantId: c.tenant_id,
+    credential: c.secret
+      ? { kind: 'secret', secret: c.secret }
+      : c.federated_client_id
+        ? { kind: 'federated', managedIdentityClientId: c.federated_client_id }
+        : { kind: 'certificate', certPemFile: c.cert_pem_file!, certKeyFile: c.cert_key_file! },
+  }));
+  const ids = [e.TEAMS_APP_ID, ...extra.map((r) => r.appId)];
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new SamlaError('INVALID_CONFIG', `The app id ${twice} is configured twice (TEAMS_APP_ID and TEAMS_CONNECTIONS); list each app registration once.`);
   return {
     auth: {
       mode: 'authenticated',
       appId: e.TEAMS_APP_ID,
-      appPassword: e.TEAMS_APP_PASSWORD!,
       ...(e.TEAMS_TENANT_ID ? { tenantId: e.TEAMS_TENANT_ID } : {}),
+      credential,
+      extra,
+      ...(e.TEAMS_AUTHORITY ? { authority: e.TEAMS_AUTHORITY } : {}),
     },
     bodyLimit: e.TEAMS_BODY_LIMIT,
+    allowedTenants,
+  };
+}
+
+/** Every app registration of an authenticated config, the main one first. */
+export function registrations(auth: Extract<TeamsAuth, { mode: 'authenticated' }>): TeamsRegistration[] {
+  return [{ appId: auth.appId, ...(auth.tenantId ? { tenantId: auth.tenantId } : {}), credential: auth.credential }, ...auth.extra];
+}
+
+/** The app id Samla should send as for a bot id seen in a conversation ("28:<app id>"): that app when it is configured, else the main one. */
+export function sendingAppId(auth: Extract<TeamsAuth, { mode: 'authenticated' }>, botId: string | undefined): string {
+  const id = botId?.replace(/^28:/, '').toLowerCase();
+  return id && auth.extra.some((r) => r.appId === id) ? id : auth.appId;
+}
+
+type SdkConnection = {
+  clientId: string;
+  tenantId?: string;
+  clientSecret?: string;
+  certPemFile?: string;
+  certKeyFile?: string;
+  federatedClientId?: string;
+  authorityEndpoint?: string;
+  validateIssuer: boolean;
+};
+
+function sdkConnection(r: TeamsRegistration, authority: string | undefined): SdkConnection {
+  const c = r.credential;
+  return {
+    clientId: r.appId,
+    ...(r.tenantId ? { tenantId: r.tenantId } : {}),
+    ...(c.kind === 'secret' ? { clientSecret: c.secret } : c.kind === 'certificate' ? { certPemFile: c.certPemFile, certKeyFile: c.certKeyFile } : { federatedClientId: c.managedIdentityClientId }),
+    ...(authority ? { authorityEndpoint: authority } : {}),
+    // A token's issuer must be Bot Framework's or this registration's home tenant's.
+    validateIssuer: true,
   };
 }
 
 /**
- * The SDK's `AuthConfiguration` for this config: `clientId`, `clientSecret`, `tenantId` for the
- * authenticated mode, an empty configuration (no `clientId`) for the anonymous one. Passed to
- * the SDK explicitly, so its own environment names (`clientId`, ...) are not needed.
+ * The SDK's `AuthConfiguration` for this config, passed explicitly so the SDK's own environment
+ * names are not needed. Anonymous: an empty configuration (no `clientId`). One registration:
+ * its settings. More: the SDK's `connections` (one per app registration) and a `connectionsMap`
+ * that picks the connection by audience, so an inbound token is checked against its own app id
+ * and a proactive message to a tenant is signed by the app that tenant uses.
  */
-export function authConfiguration(cfg: TeamsConfig): { clientId?: string; clientSecret?: string; tenantId?: string } {
+export function authConfiguration(cfg: TeamsConfig): Record<string, unknown> {
   if (cfg.auth.mode === 'anonymous') return {};
+  const all = registrations(cfg.auth).map((r) => sdkConnection(r, cfg.auth.mode === 'authenticated' ? cfg.auth.authority : undefined));
+  if (all.length === 1) return { ...all[0] };
+  const names = all.map((_, i) => (i === 0 ? 'serviceConnection' : `registration${i + 1}`));
   return {
-    clientId: cfg.auth.appId,
-    clientSecret: cfg.auth.appPassword,
-    ...(cfg.auth.tenantId ? { tenantId: cfg.auth.tenantId } : {}),
+    ...all[0],
+    connections: new Map(all.map((c, i) => [names[i]!, { ...c }])),
+    connectionsMap: all.map((c, i) => ({ serviceUrl: '*', audience: c.clientId, connection: names[i]! })),
   };
 }

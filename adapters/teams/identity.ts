@@ -3,6 +3,8 @@
  * AAD object id (`from.aadObjectId`, else the Teams user id `from.id`) is the identity cache's
  * key; on a miss the turn asks Teams (`GET /v3/conversations/{conversation}/members/{user}`) for
  * the member's `email` and `userPrincipalName`, the candidates the resolver tries in order.
+ * AAD object ids are unique across tenants; whether an email may be matched in the writer's
+ * tenant is the tenant gate's decision (./tenants.ts), asked through the directory's `accepts`.
  */
 import { normaliseEmail } from '../../src/core/people.ts';
 import type { NetworkStore } from '../../src/core/ports.ts';
@@ -27,10 +29,16 @@ export function candidateEmails(member: Pick<TeamsMember, 'email' | 'userPrincip
 
 /**
  * The email under which a network knows this member (email first, then UPN), with the ids of
- * those networks; undefined when none does.
+ * those networks; undefined when none does. `accepts` says whether the member may be that person
+ * at all (their tenant); a refused email is someone else's.
  */
-export async function matchMember(store: NetworkStore, member: Pick<TeamsMember, 'email' | 'userPrincipalName'>): Promise<{ email: string; networks: string[] } | undefined> {
+export async function matchMember(
+  store: NetworkStore,
+  member: Pick<TeamsMember, 'email' | 'userPrincipalName'>,
+  accepts: (email: string) => Promise<boolean> = async () => true,
+): Promise<{ email: string; networks: string[] } | undefined> {
   for (const email of candidateEmails(member)) {
+    if (!(await accepts(email))) continue;
     const networks = await store.networksOf(email);
     if (networks.length) return { email, networks };
   }

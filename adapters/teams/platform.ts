@@ -11,7 +11,9 @@
  * - `update(ref)`: `PUT /v3/conversations/{conversation}/activities/{id}`.
  *
  * The Bot Connector client comes from the SDK's proactive path (`CloudAdapter.continueConversation`
- * with the bot's app id, or anonymously), so outbound calls carry the bot's token.
+ * with the app id the recipient's tenant knows Samla by, or anonymously), so outbound calls carry
+ * that app registration's token, from its home tenant. A reference in a tenant Samla no longer
+ * serves is not used.
  * Every failure is a DeliveryError (./connector.ts): permanent ones (403 BotNotInConversationRoster,
  * 404, no reference) are not retried; transient ones (429 with Retry-After, 5xx, network) are.
  * Someone who cannot be reached is recorded as unreachable in each of their networks.
@@ -22,14 +24,16 @@ import type { Logger } from 'pino';
 import type { MessageDraft } from '../../src/core/drafts.ts';
 import { DeliveryError, type ChatPlatform, type NetworkStore, type SentRef } from '../../src/core/ports.ts';
 import { cardAttachment, messageCard } from './cards.ts';
-import type { TeamsAuth } from './config.ts';
+import { type TeamsAuth, sendingAppId } from './config.ts';
 import { createPersonalConversation, isNotInRoster, toDeliveryError } from './connector.ts';
 import type { TeamsReferenceStore } from './references.ts';
+import type { TenantGate } from './tenants.ts';
 
 export interface TeamsPlatformDeps {
   adapter: CloudAdapter;
   auth: TeamsAuth;
   refs: TeamsReferenceStore;
+  tenants: TenantGate;
   store: NetworkStore;
   logger: Logger;
   now: () => Date;
@@ -59,7 +63,8 @@ export class TeamsPlatform implements ChatPlatform {
    */
   private async client(serviceUrl: string, conversationId: string, botId?: string): Promise<ConnectorClient> {
     const { adapter } = this.deps;
-    const identity: Parameters<CloudAdapter['continueConversation']>[0] = this.deps.auth.mode === 'authenticated' ? this.deps.auth.appId : {};
+    // Signed by the app registration that tenant uses (the bot id it knows Samla by), else the main one.
+    const identity: Parameters<CloudAdapter['continueConversation']>[0] = this.deps.auth.mode === 'authenticated' ? sendingAppId(this.deps.auth, botId) : {};
     let client: ConnectorClient | undefined;
     let failure: unknown;
     try {
@@ -82,7 +87,9 @@ export class TeamsPlatform implements ChatPlatform {
   }
 
   async sendToPerson(email: string, draft: MessageDraft): Promise<SentRef> {
-    const ref = await this.deps.refs.person(email);
+    // Only a reference in the person's municipality's tenant (when it names one), in a tenant Samla still serves.
+    const found = await this.deps.refs.person(email, await this.deps.tenants.tenantsOf(email));
+    const ref = found && (await this.deps.tenants.serves(found.tenantId)) ? found : undefined;
     if (!ref) {
       await this.unreachable(email, 'no_reference', 'Samla has never seen this person in Teams.');
       throw new DeliveryError(
@@ -119,7 +126,8 @@ export class TeamsPlatform implements ChatPlatform {
   }
 
   async sendToChannel(channel: string, draft: MessageDraft): Promise<SentRef> {
-    const ref = REST_ID.test(channel) ? await this.deps.refs.conversation(channel) : undefined;
+    const found = REST_ID.test(channel) ? await this.deps.refs.conversation(channel) : undefined;
+    const ref = found && (await this.deps.tenants.serves(found.tenantId)) ? found : undefined;
     if (!ref) {
       throw new DeliveryError(
         `Samla knows no Teams channel "${channel}": install Samla in the team, then type "@Samla link steering <kommunenummer>" in the channel.`,

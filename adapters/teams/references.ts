@@ -2,10 +2,13 @@
  * Where Samla can reach people and channels in Teams, kept in Redis (key names in
  * adapters/redis/keys.ts):
  *
- * - a person's reference, by email (`teams:person:<email>`, a hash): their Teams user id and
- *   AAD object id, the tenant and serviceUrl, and the id of their personal chat with Samla once
- *   it exists. Fields are written with HSET only for what is known, so two writers merge
- *   instead of overwriting each other, without a read-then-write.
+ * - a person's reference, by tenant and email (`teams:person:<tenant>:<email>`, a hash; "-" for
+ *   an activity that names no tenant): their Teams user id and AAD object id, the serviceUrl, and
+ *   the id of their personal chat with Samla once it exists. The same email in another tenant is
+ *   another reference (and, to the tenant gate, someone else). Fields are written with HSET only
+ *   for what is known, so two writers merge instead of overwriting each other, without a
+ *   read-then-write. `teams:person-tenants:<email>` (a set) lists the tenants a person has a
+ *   reference in; references from before tenants were keyed (`teams:person:<email>`) are still read.
  * - a conversation's reference, by conversation id (`teams:conversation:<id>`): serviceUrl,
  *   tenant, kind; for channels (steering groups) and for updating any message later.
  *
@@ -13,7 +16,11 @@
  * `{<network>}:unreachable` hash, shared with the other platforms and the delivery worker), with
  * the Teams reasons below, so the organisers see it; cleared when the person turns up.
  *
- * Captured from every installation, `conversationUpdate` and message Samla receives.
+ * - a tenant's record (`teams:tenant:<tenant>`, a hash): when Samla was first and last heard from
+ *   there and when it was installed, for `samla network show`.
+ *
+ * Captured from every installation, `conversationUpdate` and message Samla receives from a tenant
+ * it answers.
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -79,6 +86,26 @@ const conversationSchema = z.object({
   at: z.string(),
 });
 
+/** When Samla heard from a tenant. */
+export interface TenantRecord {
+  firstSeen: string;
+  lastSeen: string;
+  installedAt?: string;
+}
+
+const tenantSchema = z.object({ firstSeen: z.string(), lastSeen: z.string(), installedAt: z.string().optional() });
+
+/** A tenant id as it appears in keys: lower case, "-" for none. */
+function tenantPart(tenant: string | undefined): string {
+  return tenant ? tenant.toLowerCase() : '-';
+}
+
+function parsePerson(all: Record<string, string>): PersonRef | undefined {
+  if (!all.userId) return undefined;
+  const parsed = personSchema.safeParse(all);
+  return parsed.success ? parsed.data : undefined;
+}
+
 function defined(o: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
 }
@@ -93,17 +120,51 @@ export class TeamsReferenceStore {
     this.keys = createKeys(opts.prefix);
   }
 
-  /** Merges what is known about a person into their reference (fields given replace stored ones). */
+  /** Merges what is known about a person in their tenant into their reference there (fields given replace stored ones). */
   async savePerson(ref: PersonRef): Promise<void> {
     const email = normaliseEmail(ref.email);
-    await this.redis.hset(this.keys.teamsPerson(email), defined({ ...ref, email }));
+    const tenant = tenantPart(ref.tenantId);
+    await this.redis
+      .multi()
+      .hset(this.keys.teamsPersonIn(tenant, email), defined({ ...ref, email, ...(ref.tenantId ? { tenantId: tenant } : {}) }))
+      .sadd(this.keys.teamsPersonTenants(email), tenant)
+      .exec();
   }
 
-  /** A person's reference, or undefined when Samla has never seen them in Teams. */
-  async person(email: string): Promise<PersonRef | undefined> {
-    const all = await this.redis.hgetall(this.keys.teamsPerson(email));
-    if (!all.userId) return undefined;
-    const parsed = personSchema.safeParse(all);
+  /**
+   * A person's reference, or undefined when Samla has never seen them in Teams. With `tenants`,
+   * only a reference in one of those tenants counts (the person's municipality's); otherwise
+   * any, the latest seen first.
+   */
+  async person(email: string, tenants?: Iterable<string>): Promise<PersonRef | undefined> {
+    const wanted = tenants ? [...tenants] : await this.redis.smembers(this.keys.teamsPersonTenants(email));
+    const keys = wanted.map((t) => this.keys.teamsPersonIn(tenantPart(t), email));
+    const found: PersonRef[] = [];
+    for (const key of keys) {
+      const ref = parsePerson(await this.redis.hgetall(key));
+      if (ref) found.push(ref);
+    }
+    if (!found.length) {
+      // Stored before references were keyed by tenant.
+      const legacy = parsePerson(await this.redis.hgetall(this.keys.teamsPerson(email)));
+      const allowed = tenants ? new Set([...tenants].map(tenantPart)) : undefined;
+      if (legacy && (!allowed || allowed.has(tenantPart(legacy.tenantId)))) found.push(legacy);
+    }
+    return found.sort((a, b) => b.at.localeCompare(a.at))[0];
+  }
+
+  /** Notes that a tenant was heard from (and, with `installed`, that Samla was installed there). */
+  async sawTenant(tenant: string | undefined, at: string, installed = false): Promise<void> {
+    const key = this.keys.teamsTenant(tenantPart(tenant));
+    const m = this.redis.multi().hsetnx(key, 'firstSeen', at).hset(key, 'lastSeen', at);
+    if (installed) m.hset(key, 'installedAt', at);
+    await m.exec();
+  }
+
+  /** When a tenant was first and last heard from, and last installed in; undefined when never. */
+  async tenant(tenant: string): Promise<TenantRecord | undefined> {
+    const all = await this.redis.hgetall(this.keys.teamsTenant(tenantPart(tenant)));
+    const parsed = tenantSchema.safeParse(all);
     return parsed.success ? parsed.data : undefined;
   }
 

@@ -5,7 +5,8 @@
  *
  * 1. read the roster: `GET /v3/conversations/{team}/pagedmembers` (all pages), or the members
  *    who just joined;
- * 2. match each member by email, then by UPN, to the people of the imported networks;
+ * 2. match each member by email, then by UPN, to the people of the imported networks whose
+ *    municipality is in the team's tenant (or names no tenant);
  * 3. remember who they are (identity cache) and where they are (their Teams reference);
  * 4. for everyone whose platform is Teams (members with a role, and organisers) open the
  *    personal chat, `POST /v3/conversations`, and store it;
@@ -21,11 +22,14 @@ import type { IdentityStore, NetworkStore } from '../../src/core/ports.ts';
 import { type TeamsMember, createPersonalConversation, isNotInRoster, readRoster, toDeliveryError } from './connector.ts';
 import { identityKey, matchMember } from './identity.ts';
 import type { TeamsReferenceStore } from './references.ts';
+import type { TenantGate } from './tenants.ts';
 
 export interface RosterDeps {
   store: NetworkStore;
   identities: IdentityStore;
   refs: TeamsReferenceStore;
+  /** Who is who in which tenant: a member is matched only to people of their tenant. */
+  tenants: TenantGate;
   logger: Logger;
   now: () => Date;
 }
@@ -74,7 +78,7 @@ export async function syncMembers(deps: RosterDeps, client: ConnectorClient, pla
 
   for (const member of members) {
     if (member.id === place.botId) continue;
-    const match = await matchMember(deps.store, member);
+    const match = await matchMember(deps.store, member, (email) => deps.tenants.personInTenant(email, place.tenantId));
     if (!match) continue;
     report.matched.push(match.email);
     for (const n of match.networks) networksInvolved.add(n);
@@ -94,7 +98,7 @@ export async function syncMembers(deps: RosterDeps, client: ConnectorClient, pla
     if (!person) continue;
     try {
       const conversationId = await createPersonalConversation(client, { botId: place.botId, userId: member.id, ...(place.tenantId ? { tenantId: place.tenantId } : {}) });
-      await deps.refs.savePerson({ email: match.email, userId: member.id, serviceUrl: place.serviceUrl, conversationId, at: at() });
+      await deps.refs.savePerson({ email: match.email, userId: member.id, ...(place.tenantId ? { tenantId: place.tenantId } : {}), serviceUrl: place.serviceUrl, conversationId, at: at() });
       await deps.refs.saveConversation({
         conversationId,
         serviceUrl: place.serviceUrl,
@@ -119,7 +123,7 @@ export async function syncMembers(deps: RosterDeps, client: ConnectorClient, pla
     for (const networkId of networksInvolved) {
       for (const person of await deps.store.getPeople(networkId)) {
         if (!mustReach(person) || done.has(person.email)) continue;
-        const ref = await deps.refs.person(person.email);
+        const ref = await deps.refs.person(person.email, await deps.tenants.tenantsOf(person.email));
         if (ref?.conversationId) continue;
         await deps.store.markUnreachable([networkId], {
           email: person.email,

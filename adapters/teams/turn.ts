@@ -29,6 +29,7 @@ import { readMember, toDeliveryError } from './connector.ts';
 import { candidateEmails, identityKey } from './identity.ts';
 import { type Outcome, replace, say, show } from './outcome.ts';
 import type { TeamsReferenceStore } from './references.ts';
+import type { TenantGate } from './tenants.ts';
 import { syncMembers, syncTeamRoster, type RosterDeps, type TeamPlace } from './roster.ts';
 import { invokeValueSchema, parseSubmission } from './submission.ts';
 
@@ -39,6 +40,8 @@ export interface TurnServices {
   store: NetworkStore;
   identities: IdentityStore;
   refs: TeamsReferenceStore;
+  /** Which tenants are answered (checked before the turn) and who is who in which tenant. */
+  tenants: TenantGate;
   logger: Logger;
   /** Runs work after the HTTP answer (Teams wants one within seconds); failures are logged. */
   background(label: string, work: () => Promise<unknown>): void;
@@ -82,6 +85,12 @@ export async function handleTurn(svc: TurnServices, context: TurnContext, a: Inb
   }
 }
 
+/** Samla was added: the app installed (personal scope, a team, an admin's setup policy), or the bot among `membersAdded`. */
+function isInstall(a: InboundActivity): boolean {
+  if (a.type === 'installationUpdate') return a.action === 'add' || a.action === 'add-upgrade';
+  return a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient.id);
+}
+
 function mentionsBot(a: InboundActivity): boolean {
   return (a.entities ?? []).some((e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === a.recipient.id);
 }
@@ -98,6 +107,7 @@ async function captureConversation(svc: TurnServices, a: InboundActivity): Promi
     at: svc.journeys.now().toISOString(),
   };
   await svc.refs.saveConversation({ conversationId: a.conversation.id, ...base });
+  await svc.refs.sawTenant(tenantOf(a), base.at, isInstall(a));
   if (kind === 'channel') {
     const channel = channelOf(a);
     if (channel !== a.conversation.id) await svc.refs.saveConversation({ conversationId: channel, ...base });
@@ -126,6 +136,8 @@ function inboundOf(svc: TurnServices, client: ConnectorClient, a: InboundActivit
         if (!member) return undefined;
         return { emails: candidateEmails(member), key: identityKey({ id: member.id, aadObjectId: member.aadObjectId ?? a.from.aadObjectId }) };
       },
+      // The same email from another tenant than the person's municipality's is someone else.
+      accepts: (email) => svc.tenants.personInTenant(email, tenantOf(a)?.toLowerCase()),
     },
   };
 }
@@ -229,14 +241,14 @@ async function deliver(svc: TurnServices, context: TurnContext, a: InboundActivi
 }
 
 function rosterDeps(svc: TurnServices): RosterDeps {
-  return { store: svc.store, identities: svc.identities, refs: svc.refs, logger: svc.logger, now: svc.journeys.now };
+  return { store: svc.store, identities: svc.identities, refs: svc.refs, tenants: svc.tenants, logger: svc.logger, now: svc.journeys.now };
 }
 
 function placeOf(a: InboundActivity): TeamPlace {
   return {
     teamId: teamOf(a) ?? a.conversation.id,
     serviceUrl: a.serviceUrl,
-    ...(tenantOf(a) ? { tenantId: tenantOf(a) } : {}),
+    ...(tenantOf(a) ? { tenantId: tenantOf(a)!.toLowerCase() } : {}),
     botId: a.recipient.id,
   };
 }

@@ -9,7 +9,21 @@ import type { NetworkDefinition } from '../core/model.ts';
 import { exportNetworkFile, parseNetworkFile } from '../core/networkFile.ts';
 import type { ImportResult, NetworkStore } from '../core/ports.ts';
 import { line, printJson, type CliContext } from './io.ts';
-import { buildNetworkView, renderNetworkView } from './networkView.ts';
+import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
+import { type TenantReach, buildNetworkView, renderNetworkView } from './networkView.ts';
+
+/** What Samla knows of each tenant the network names: installed, last heard from. */
+async function tenantReach(ctx: CliContext, def: NetworkDefinition): Promise<Map<string, TenantReach>> {
+  const tenants = new Set([...def.municipalities.map((m) => m.tenant), ...def.organisers.map((o) => o.tenant)].filter((t): t is string => !!t));
+  const out = new Map<string, TenantReach>();
+  if (!tenants.size) return out;
+  const refs = new TeamsReferenceStore(await ctx.redis(), { prefix: ctx.config().redisPrefix });
+  for (const t of tenants) {
+    const r = await refs.tenant(t);
+    out.set(t, r ? { seen: true, lastSeen: r.lastSeen, ...(r.installedAt ? { installedAt: r.installedAt } : {}) } : { seen: false });
+  }
+  return out;
+}
 
 export function registerNetworkCommands(program: Command, ctx: CliContext): void {
   const network = program.command('network').description('load, list, show and export learning networks');
@@ -52,7 +66,7 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
     .action(async (id: string, opts: { json?: boolean }) => {
       const store = await ctx.store();
       const { def, summary } = await loadNetwork(store, id);
-      const view = buildNetworkView(def, summary, await store.getPeople(id));
+      const view = buildNetworkView(def, summary, await store.getPeople(id), await tenantReach(ctx, def));
       if (opts.json) printJson(ctx.stdout, view);
       else ctx.stdout.write(renderNetworkView(view));
     });

@@ -26,13 +26,16 @@ export interface NetworkView {
   locale: string;
   version: number;
   importedAt: string;
-  organisers: { name: string; email: string; platform: string; locale?: string }[];
+  organisers: { name: string; email: string; platform: string; locale?: string; tenant?: string }[];
   municipalities: {
     id: string;
     name: string;
     platform: string;
     locale?: string;
     steeringChannel?: string;
+    /** The municipality's Microsoft 365 tenant, and whether Samla can reach it there. */
+    tenant?: string;
+    reach?: TenantReach;
     members: { name: string; email: string; roles: MemberRole[]; party?: Party; chair?: boolean; locale?: string }[];
   }[];
   /** People removed from the file: no roles any more, history kept. */
@@ -49,7 +52,15 @@ export interface NetworkView {
   }[];
 }
 
-export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary, people: Person[]): NetworkView {
+/** What Samla knows of a tenant: installed (when), last heard from; `seen: false` when never. */
+export interface TenantReach {
+  seen: boolean;
+  installedAt?: string;
+  lastSeen?: string;
+}
+
+/** `reach`: for each tenant named, what Samla knows of it (from the Teams references). */
+export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary, people: Person[], reach: ReadonlyMap<string, TenantReach> = new Map()): NetworkView {
   const agenda = lifetimeAgenda(def);
   const find = (kind: string, gathering: string, task?: string) =>
     agenda.find((i) => i.kind === kind && i.gathering === gathering && (task === undefined || i.task === task));
@@ -69,13 +80,14 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
     locale: def.locale,
     version: summary.version,
     importedAt: summary.importedAt,
-    organisers: def.organisers.map((o) => ({ name: o.name, email: o.email, platform: o.platform, ...(o.locale ? { locale: o.locale } : {}) })),
+    organisers: def.organisers.map((o) => ({ name: o.name, email: o.email, platform: o.platform, ...(o.locale ? { locale: o.locale } : {}), ...(o.tenant ? { tenant: o.tenant } : {}) })),
     municipalities: def.municipalities.map((m) => ({
       id: m.id,
       name: m.name,
       platform: m.platform,
       ...(m.locale ? { locale: m.locale } : {}),
       ...(m.steeringChannel ? { steeringChannel: m.steeringChannel } : {}),
+      ...(m.tenant ? { tenant: m.tenant, reach: reach.get(m.tenant) ?? { seen: false } } : {}),
       members: m.members.map((p) => ({
         name: p.name,
         email: p.email,
@@ -117,6 +129,12 @@ function lifetimeAgenda(def: NetworkDefinition): AgendaItem[] {
   return planAgenda(def, { from, to }).filter((i) => i.kind === 'task' || i.kind === 'checkin' || i.kind === 'reflection');
 }
 
+/** "tenant <id> · installed <when> · last seen <when>", or that Samla has not been heard from there. */
+function tenantText(tenant: string, reach: TenantReach | undefined): string {
+  if (!reach?.seen) return `tenant ${tenant} · not reached yet: Samla is not installed there (or nobody has used it)`;
+  return [`tenant ${tenant}`, reach.installedAt ? `installed ${reach.installedAt}` : 'installed (not seen being added)', reach.lastSeen ? `last seen ${reach.lastSeen}` : ''].filter(Boolean).join(' · ');
+}
+
 /** Text rendering for a terminal. */
 export function renderNetworkView(v: NetworkView): string {
   const out: string[] = [];
@@ -125,11 +143,11 @@ export function renderNetworkView(v: NetworkView): string {
   out.push('  ' + meta.filter(Boolean).join(' · '));
   out.push('');
   out.push(`Organisers (${v.organisers.length})`);
-  for (const o of v.organisers) out.push(`  ${o.name} <${o.email}> · ${o.platform}${o.locale ? ` · ${o.locale}` : ''}`);
+  for (const o of v.organisers) out.push(`  ${o.name} <${o.email}> · ${o.platform}${o.locale ? ` · ${o.locale}` : ''}${o.tenant ? ` · tenant ${o.tenant}` : ''}`);
   out.push('');
   out.push(`Municipalities (${v.municipalities.length})`);
   for (const m of v.municipalities) {
-    const extra = [m.platform, m.locale, m.steeringChannel ? `steering channel ${m.steeringChannel}` : 'no steering channel linked'];
+    const extra = [m.platform, m.locale, m.steeringChannel ? `steering channel ${m.steeringChannel}` : 'no steering channel linked', m.tenant ? tenantText(m.tenant, m.reach) : ''];
     out.push(`  ${m.id} ${m.name} · ${extra.filter(Boolean).join(' · ')}`);
     for (const p of m.members) {
       const roleText = p.roles

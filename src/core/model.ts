@@ -46,6 +46,8 @@ export interface Organiser {
   email: string;
   platform: Platform;
   locale?: Locale;
+  /** The Microsoft Entra tenant (a lower-case GUID) the organiser uses Teams in, when it is another than their municipalities'. */
+  tenant?: string;
 }
 
 export interface Member {
@@ -68,6 +70,8 @@ export interface Municipality {
   locale?: Locale;
   /** A Slack channel id or a Teams channel id where the steering group is reached. */
   steeringChannel?: string;
+  /** The municipality's Microsoft 365 tenant (a lower-case GUID): its people are matched in Teams only there. */
+  tenant?: string;
   members: Member[];
 }
 

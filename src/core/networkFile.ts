@@ -143,6 +143,7 @@ function toMunicipality(m: NetworkFileData['municipalities'][number]): Municipal
     platform: m.platform,
     locale: m.locale,
     steeringChannel: m.steering_channel,
+    tenant: m.tenant,
     members: (m.members ?? []).map(
       (member): Member => compact({ ...member, roles: [...member.roles], chair: member.chair === true ? true : undefined }),
     ),
@@ -200,7 +201,7 @@ function toFileShape(def: NetworkDefinition): Record<string, unknown> {
     programme: def.programme,
     timezone: def.timezone,
     locale: def.locale,
-    organisers: def.organisers.map((o) => compact({ name: o.name, email: o.email, platform: o.platform, locale: o.locale })),
+    organisers: def.organisers.map((o) => compact({ name: o.name, email: o.email, platform: o.platform, locale: o.locale, tenant: o.tenant })),
     municipalities: def.municipalities.map((m) =>
       compact({
         id: m.id,
@@ -208,6 +209,7 @@ function toFileShape(def: NetworkDefinition): Record<string, unknown> {
         platform: m.platform,
         locale: m.locale,
         steering_channel: m.steeringChannel,
+        tenant: m.tenant,
         members: m.members.map((p) =>
           compact({
             name: p.name,

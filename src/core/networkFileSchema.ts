@@ -255,6 +255,15 @@ const timezone = validated(z.string({ error: (iss) => wrongKind('a time zone lik
   IANAZone.isValidZone(zone) ? undefined : `${describeValue(zone)} is not a known time zone; use an IANA name like Europe/Oslo`,
 );
 
+const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A Microsoft Entra tenant id, written in lower case. */
+const tenant = matching(
+  'the Microsoft 365 tenant id, a GUID',
+  TENANT_GUID,
+  (v) => `${v} is not a tenant id; write the directory (tenant) id from the Microsoft Entra admin center, a GUID like 0d7f3c2e-1111-4a4a-9b9b-a9de00000001`,
+).transform((v) => v.toLowerCase());
+
 const locale = oneOf(LOCALES, 'locale', () => ' (nb bokmål, nn nynorsk, en English)');
 const platform = oneOf(PLATFORMS, 'platform');
 const party = oneOf(PARTIES, 'steering-group party');
@@ -414,6 +423,7 @@ const organiser = fields('an organiser', {
   email,
   platform,
   locale: locale.optional(),
+  tenant: tenant.optional(),
 });
 
 const member = fields('a member', {
@@ -448,6 +458,7 @@ const municipality = fields('a municipality', {
   platform,
   locale: locale.optional(),
   steering_channel: text("the steering group's channel id").optional(),
+  tenant: tenant.optional(),
   members: oneChair(
     unique(
       listOf('the members', member),

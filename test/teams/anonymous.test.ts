@@ -1,7 +1,7 @@
 /**
  * Anonymous Teams (no credentials) is for this machine only: nothing proves who calls, so a
  * request from elsewhere, or a serviceUrl elsewhere, would let anyone act as anyone and send
- * Samla's replies to their own server. With a tenant configured, other tenants are refused.
+ * Samla's replies to their own server. With only a home tenant configured (no tenant named in a network file), other tenants are refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refuseActivity } from '../../adapters/teams/app.ts';
@@ -32,7 +32,11 @@ describe('anonymous Teams', () => {
 });
 
 describe('a configured tenant', () => {
-  const config = { auth: { mode: 'authenticated' as const, appId: 'a', appPassword: 'p', tenantId: TENANT }, bodyLimit: '256kb' };
+  const config = {
+    auth: { mode: 'authenticated' as const, appId: 'a', credential: { kind: 'secret' as const, secret: 'p' }, extra: [], tenantId: TENANT },
+    bodyLimit: '256kb',
+    allowedTenants: [],
+  };
   it('accepts its own tenant and refuses another', () => {
     const base = { serviceUrl: 'https://smba.trafficmanager.net/emea/' };
     expect(refuseActivity(config, { ...base, channelData: { tenant: { id: TENANT } } })).toBeUndefined();

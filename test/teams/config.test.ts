@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { teamsPlugin } from '../../adapters/teams/app.ts';
-import { readTeamsConfig } from '../../adapters/teams/config.ts';
+import { authConfiguration, readTeamsConfig, sendingAppId } from '../../adapters/teams/config.ts';
 import { SamlaError } from '../../src/core/errors.ts';
 import { snapshot } from '../helpers/redis.ts';
 import { type Harness, PEOPLE, personalMessage, startHarness } from './harness.ts';
@@ -32,9 +32,69 @@ describe('Teams configuration', () => {
   it('runs anonymously without an app id outside production, and with tokens when one is set', () => {
     expect(readTeamsConfig({}, 'development').auth).toEqual({ mode: 'anonymous' });
     expect(readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 's3cret', TEAMS_TENANT_ID: '' }, 'production')).toEqual({
-      auth: { mode: 'authenticated', appId: APP_ID, appPassword: 's3cret' },
+      auth: { mode: 'authenticated', appId: APP_ID, credential: { kind: 'secret', secret: 's3cret' }, extra: [] },
       bodyLimit: '256kb',
+      allowedTenants: [],
     });
+  });
+
+  it('reads the allowed tenants, more app registrations and a certificate, and says what is wrong with them', () => {
+    const other = '22222222-3333-4444-5555-666666666666';
+    const cfg = readTeamsConfig(
+      {
+        TEAMS_APP_ID: APP_ID,
+        TEAMS_CERT_PEM_FILE: '/run/secrets/samla.pem',
+        TEAMS_CERT_KEY_FILE: '/run/secrets/samla.key',
+        TEAMS_TENANT_ID: 'AAAAAAAA-0000-0000-0000-000000000001',
+        TEAMS_ALLOWED_TENANTS: ` ${other.toUpperCase()}, 33333333-0000-0000-0000-000000000003,`,
+        TEAMS_CONNECTIONS: JSON.stringify([{ app_id: '44444444-0000-0000-0000-000000000004', tenant_id: other, secret: 'kommune-secret' }]),
+      },
+      'production',
+    );
+    expect(cfg.allowedTenants).toEqual([other, '33333333-0000-0000-0000-000000000003']);
+    expect(cfg.auth).toEqual({
+      mode: 'authenticated',
+      appId: APP_ID,
+      tenantId: 'aaaaaaaa-0000-0000-0000-000000000001',
+      credential: { kind: 'certificate', certPemFile: '/run/secrets/samla.pem', certKeyFile: '/run/secrets/samla.key' },
+      extra: [{ appId: '44444444-0000-0000-0000-000000000004', tenantId: other, credential: { kind: 'secret', secret: 'kommune-secret' } }],
+    });
+    expect(thrown(() => readTeamsConfig({ TEAMS_ALLOWED_TENANTS: 'arendal.onmicrosoft.com' }, 'development')).details).toEqual([
+      'TEAMS_ALLOWED_TENANTS.0: write tenant ids (GUIDs) separated by commas',
+    ]);
+    expect(thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_CONNECTIONS: '{app_id:' }, 'development')).details?.[0]).toMatch(/TEAMS_CONNECTIONS: is not JSON/);
+    expect(
+      thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_CONNECTIONS: JSON.stringify([{ app_id: other, tenant_id: other }]) }, 'development')).details,
+    ).toEqual(['TEAMS_CONNECTIONS.0: give exactly one credential: secret, cert_pem_file with cert_key_file, or federated_client_id']);
+    expect(thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_FEDERATED_CLIENT_ID: other }, 'development')).message).toMatch(/one credential/);
+  });
+
+  it('serves more app registrations on one endpoint: SDK connections picked by audience, and sends as the app a tenant uses', () => {
+    const kommune = '44444444-0000-0000-0000-000000000004';
+    const cfg = readTeamsConfig(
+      {
+        TEAMS_APP_ID: APP_ID,
+        TEAMS_APP_PASSWORD: 's3cret',
+        TEAMS_TENANT_ID: 'aaaaaaaa-0000-0000-0000-000000000001',
+        TEAMS_CONNECTIONS: JSON.stringify([{ app_id: kommune, tenant_id: 'bbbbbbbb-0000-0000-0000-000000000002', federated_client_id: '55555555-0000-0000-0000-000000000005' }]),
+      },
+      'production',
+    );
+    const sdk = authConfiguration(cfg) as { clientId: string; connections: Map<string, { clientId: string; tenantId: string; validateIssuer: boolean; federatedClientId?: string }>; connectionsMap: unknown[] };
+    expect(sdk.clientId).toBe(APP_ID);
+    expect([...sdk.connections.values()].map((c) => [c.clientId, c.tenantId, c.validateIssuer])).toEqual([
+      [APP_ID, 'aaaaaaaa-0000-0000-0000-000000000001', true],
+      [kommune, 'bbbbbbbb-0000-0000-0000-000000000002', true],
+    ]);
+    expect(sdk.connections.get('registration2')?.federatedClientId).toBe('55555555-0000-0000-0000-000000000005');
+    expect(sdk.connectionsMap).toEqual([
+      { serviceUrl: '*', audience: APP_ID, connection: 'serviceConnection' },
+      { serviceUrl: '*', audience: kommune, connection: 'registration2' },
+    ]);
+    if (cfg.auth.mode !== 'authenticated') throw new Error('expected credentials');
+    expect(sendingAppId(cfg.auth, `28:${kommune}`)).toBe(kommune);
+    expect(sendingAppId(cfg.auth, `28:${APP_ID}`)).toBe(APP_ID);
+    expect(sendingAppId(cfg.auth, '28:someone-else')).toBe(APP_ID);
   });
 
   it('refuses anonymous mode with NODE_ENV=production, naming the variables to set', () => {

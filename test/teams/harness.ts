@@ -66,8 +66,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   now?: Date;
-  /** Import the example network (default true). */
-  network?: boolean;
+  /** Import the example network (default true), or this one. */
+  network?: boolean | NetworkDefinition;
   logger?: Logger;
 }
 
@@ -89,7 +89,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     journeys: { store, texts: loadTexts(), now: () => clock.now },
     logger: opts.logger ?? pino({ level: 'silent' }),
   };
-  if (opts.network !== false) await store.importNetwork(loadExampleNetwork(), { now: clock.now });
+  if (opts.network !== false) await store.importNetwork(typeof opts.network === 'object' ? opts.network : loadExampleNetwork(), { now: clock.now });
   const plugin = teamsPlugin(deps);
   const server = await startServer(deps, [plugin], 0, '127.0.0.1');
   const base = `http://127.0.0.1:${server.port}`;

@@ -7,7 +7,8 @@
  * the emails it knows the user by; the first one a network knows is the person, and is cached.
  * Candidates no network knows are not cached, so adding them to a network file is enough; a
  * platform's authoritative email (Slack's profile email) is cached all the same, since it says
- * who the user is whichever network names them later.
+ * who the user is whichever network names them later. A platform may refuse an email for this
+ * user (`accepts`: Teams, the person's tenant): that person is someone else, even when cached.
  */
 import { SamlaError } from '../errors.ts';
 import { organisersText, whoAmI, type JourneyContext, type Me } from '../journeys/context.ts';
@@ -59,10 +60,11 @@ export class IdentityResolver {
     let platformLocale: Locale | undefined;
     try {
       let email = await this.identities.emailOf(platform, key);
+      if (email && directory.accepts && !(await directory.accepts(email))) email = undefined;
       if (!email) {
         const found = await directory.lookup();
         platformLocale = found?.locale;
-        email = found ? await this.match(platform, found.key ?? key, found.emails, found.authoritative ?? false) : undefined;
+        email = found ? await this.match(platform, found.key ?? key, found.emails, found.authoritative ?? false, directory) : undefined;
       }
       const me = email ? await whoAmI(this.ctx, email) : undefined;
       if (me) {
@@ -77,9 +79,10 @@ export class IdentityResolver {
   }
 
   /** The email to know this user by: the first a network knows, cached. */
-  private async match(platform: Platform, key: string, emails: string[], authoritative: boolean): Promise<string | undefined> {
+  private async match(platform: Platform, key: string, emails: string[], authoritative: boolean, directory: PlatformDirectory): Promise<string | undefined> {
     const candidates = [...new Set(emails.filter((e) => e.includes('@')).map(normaliseEmail))];
     for (const email of candidates) {
+      if (directory.accepts && !(await directory.accepts(email))) continue;
       if ((await this.ctx.store.networksOf(email)).length) {
         await this.identities.remember(platform, key, email);
         return email;

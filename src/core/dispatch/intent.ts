@@ -54,6 +54,12 @@ export interface PlatformDirectory {
    * sign-in name) only a candidate a network knows is cached.
    */
   lookup(): Promise<{ emails: string[]; locale?: Locale; key?: string; authoritative?: boolean } | undefined>;
+  /**
+   * Whether this platform user may be the person known by `email` at all (Teams: the person's
+   * municipality names a tenant, and the user writes from another). Asked for a cached identity
+   * and for every candidate; a refused email is someone else. Absent: any.
+   */
+  accepts?(email: string): Promise<boolean>;
 }
 
 export interface Inbound {
