@@ -303,11 +303,13 @@ export class PersonData {
     const other: [string, RawValue][] = [];
     const toDelete: string[] = [];
     // Their personal Teams chat is the one their Teams reference points to.
-    const chatId = (await this.redis.hgetall(k.teamsPerson(person.email))).conversationId;
+    const tenants = await this.redis.smembers(k.teamsPersonTenants(person.email));
+    const refs = await Promise.all([k.teamsPerson(person.email), ...tenants.map((t) => k.teamsPersonIn(t, person.email))].map((key) => this.redis.hgetall(key)));
+    const chatIds = new Set(refs.map((r) => r.conversationId).filter((c): c is string => !!c));
     const isTheirs = (kind: GlobalKind, last: string | undefined, v: RawValue): boolean => {
       if (kind.whose === 'keyEmail') return last !== undefined && normaliseEmail(last) === person.email;
       if (kind.whose === 'valueEmail') return v.type === 'string' && sameEmail(v.value, person.email);
-      if (kind.whose === 'teamsChat') return last === chatId && (v.type === 'hash' ? v.value.kind : v.type === 'string' ? parse(v.value)?.kind : undefined) === 'personal';
+      if (kind.whose === 'teamsChat') return last !== undefined && chatIds.has(last) && (v.type === 'hash' ? v.value.kind : v.type === 'string' ? parse(v.value)?.kind : undefined) === 'personal';
       return false;
     };
     // Outside the networks and the delivery queues (they carry a hash tag).

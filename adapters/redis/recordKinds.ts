@@ -149,6 +149,10 @@ export const RECORD_KINDS = {
   identityByEmail: { scope: 'global', whose: 'keyEmail', export: 'identities', forget: 'delete' },
   identityByUser: { scope: 'global', whose: 'valueEmail', export: { none: 'the same identity as identityByEmail' }, forget: 'delete' },
   teamsPerson: { scope: 'global', whose: 'keyEmail', export: 'teamsPerson', forget: 'delete' },
+  // Per tenant since a network spans tenants; `teamsPersonTenants` lists the tenants they have one in.
+  teamsPersonIn: { scope: 'global', whose: 'keyEmail', export: 'teamsPerson', forget: 'delete' },
+  teamsPersonTenants: { scope: 'global', whose: 'keyEmail', export: { none: 'the tenants of the Teams references exported' }, forget: 'delete' },
+  teamsTenant: { scope: 'global', export: { none: 'when a tenant installed Samla and was last seen' }, forget: { keep: 'a tenant, not a person (deleted when it names them)' } },
   teamsConversation: { scope: 'global', whose: 'teamsChat', export: 'teamsChat', forget: 'delete' },
   personNetworks: { scope: 'global', whose: 'keyEmail', export: { none: 'an index of the networks listed in the export' }, forget: 'delete' },
   inbound: { scope: 'global', export: { none: 'a handled delivery id' }, forget: { keep: 'a delivery id, expires within the hour' } },
