@@ -1,11 +1,11 @@
 /**
  * Who may see the web pages, decided from the request alone:
  *
- * - **Demo mode** (`npm start` with no chat platform configured, or `--demo`): the chat page, the
- *   time control and the dashboard answer only on this machine: the socket's remote address is a
- *   loopback address, the request carries no proxy header (a reverse proxy on the same machine
- *   would make every visitor look local) and the Host header names localhost (so a web page
- *   elsewhere cannot reach them through DNS rebinding). Such a visitor sees every network.
+ * - **Demo mode** (`npm start` with no chat platform configured, or `--demo`; Samla listens on
+ *   127.0.0.1 only): the chat page, the time control and the dashboard answer only on this
+ *   machine, as src/app/localRequest.ts decides it (a loopback peer with no proxy header and a
+ *   localhost Host, or the SAMLA_TRUST_PROXY proxy naming a loopback client; so neither a proxy
+ *   on the same machine nor DNS rebinding makes a visitor local). Such a visitor sees every network.
  * - **Otherwise** the dashboard needs sign-in. An organiser types `dashboard` in chat and gets a
  *   link signed for them (HMAC-SHA256 with SAMLA_DASHBOARD_SECRET) that works for
  *   SAMLA_DASHBOARD_LINK_MINUTES; opening it sets a session cookie (signed the same way, 8 hours,
