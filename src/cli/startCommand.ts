@@ -128,7 +128,14 @@ async function printBanner(
     out(`  Dashboard: ${samla.url}/dashboard  ${web.secret ? '(organisers sign in with the link Samla sends when they type "dashboard")' : '(closed: set SAMLA_DASHBOARD_SECRET to let organisers sign in)'}`);
   }
   out(`  Slack:     ${samla.platforms.slack ? `${samla.url}/slack/events` : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)'}`);
-  out(`  Teams:     ${samla.url}/api/messages${samla.config.nodeEnv === 'production' ? '' : ' (anonymous unless TEAMS_APP_ID is set)'}`);
+  const teams = readTeamsConfig(samla.deps.env, samla.config.nodeEnv).auth;
+  out(
+    `  Teams:     ${samla.url}/api/messages  ${
+      teams.mode === 'authenticated'
+        ? `(app ${teams.appId}${teams.tenantId ? `, tenant ${teams.tenantId}` : ''}; every Bot Framework token is checked)`
+        : '(anonymous: this machine only; set TEAMS_APP_ID and TEAMS_APP_PASSWORD to serve Microsoft Teams)'
+    }`,
+  );
   if (o.redis.embedded) {
     const dir = path.relative(ctx.cwd, o.redis.embedded.dir) || o.redis.embedded.dir;
     out(`  Redis:     a private redis-server on ${o.redis.url} (nothing answered on 127.0.0.1:6379), data in ${dir}${o.redis.embedded.adopted ? ' (left running earlier; taken over)' : ''}`);
