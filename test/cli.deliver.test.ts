@@ -76,3 +76,44 @@ describe('--deliver with Slack configured in the environment', () => {
     expect(fake.calls('conversations.open').at(-1)!.args.users).toBe('U0JOINED');
   });
 });
+
+describe('an address no platform accepts', () => {
+  it('is refused by the network file, and a stored one fails its delivery at once, logged, instead of sticking in sending', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseNetworkFile } = await import('../src/core/networkFile.ts');
+    const { RedisStore } = await import('../adapters/redis/store.ts');
+    const text = readFileSync(EXAMPLE, 'utf8');
+    const bad = '{tone}@kristiansand.example.no';
+    expect(() => parseNetworkFile(text.replace(USERS.ola.email, `"${bad}"`), 'network.yaml')).toThrow(/not a valid network file/);
+
+    // A network stored before the file refused such addresses.
+    const t2 = await testRedis();
+    try {
+      const def = parseNetworkFile(text, 'network.yaml');
+      const ola = def.municipalities.flatMap((m) => m.members).find((p) => p.email === USERS.ola.email)!;
+      ola.email = bad;
+      await new RedisStore(t2.redis, { prefix: t2.prefix }).importNetwork(def);
+      fake.reset();
+      let stdout = '';
+      let log = '';
+      const code = await main(['tick', '--at', '2027-01-20T09:00', '--network', 'agder-helse-2027', '--deliver', '--timeout', '60'], {
+        env: { REDIS_URL: t2.url, SAMLA_REDIS_PREFIX: t2.prefix, LOG_LEVEL: 'warn', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: fake.apiUrl, SAMLA_SLACK_CONVERSATION_INTERVAL_MS: '0', SAMLA_DELIVERY_BACKOFF_MS: '50', SAMLA_NUDGES: 'off' },
+        stdout: { write: (s: string) => void (stdout += s) },
+        stderr: { write: (s: string) => void (log += s) },
+        now: () => new Date('2027-01-05T10:00:00Z'),
+      });
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/delivered from the queue: [1-9]\d* sent/); // the others still get theirs
+      expect(fake.calls('users.lookupByEmail').map((c) => c.args.email)).not.toContain(bad);
+      let failedOut = '';
+      await main(['deliveries', 'failed', '--json'], { env: { REDIS_URL: t2.url, SAMLA_REDIS_PREFIX: t2.prefix, LOG_LEVEL: 'silent' }, stdout: { write: (s: string) => void (failedOut += s) }, stderr: { write: () => {} } });
+      const mine = (JSON.parse(failedOut) as { email: string; reason: string }[]).filter((f) => f.email === bad);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine[0]!.reason).toContain('is not an email address Slack or Teams accepts');
+      expect(log).toContain('delivery failed permanently');
+      expect(log).toContain(bad);
+    } finally {
+      await t2.cleanup();
+    }
+  });
+});

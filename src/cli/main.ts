@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
 import { deliveringPlatforms, platformsFromEnv } from '../app/cliPlatforms.ts';
@@ -51,6 +52,9 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
   let config: Config | undefined;
   let delivery: DeliveryRuntime | undefined;
   let schedule: RedisScheduleStore | undefined;
+  let logger: Logger | undefined;
+  // JSON log lines on stderr: warnings and errors (a delivery that failed, and why) unless LOG_LEVEL says otherwise.
+  const cliLogger = () => (logger ??= createLogger(env.LOG_LEVEL ? ctx.config().logLevel : 'warn', { write: (s: string) => void stderr.write(s) }));
 
   const ctx: CliContext = {
     stdout,
@@ -86,6 +90,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
           prefix: ctx.config().redisPrefix,
           clock: ctx.now,
           config: readSchedulerConfig(env),
+          logger: cliLogger(),
         });
       }
       return delivery;
@@ -104,7 +109,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
           prefix: cfg.redisPrefix,
           store: store!,
           identities: new RedisIdentityStore(redis!, { prefix: cfg.redisPrefix }),
-          logger: createLogger(cfg.logLevel, { write: (s: string) => void stderr.write(s) }),
+          logger: cliLogger(),
           now: ctx.now,
         });
       }

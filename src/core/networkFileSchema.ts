@@ -257,10 +257,24 @@ function kommunenummerTypeProblem(input: unknown): string {
   return wrongKind(`the kommunenummer in quotes, like "4204"`, input);
 }
 
-const email = matching(
-  'an email address',
-  EMAIL,
-  (v) => `${v} is not a valid email address; write it like ola.hansen@kristiansand.kommune.no`,
+/**
+ * An address Slack and Teams can look people up by: the domain may have letters like æ, ø, å;
+ * the part before "@" must pass zod's email rule (letters a-z, digits, and . _ ' + -), so
+ * `{tone}@…` or `"a b"@…` (valid to RFC 5322, refused by the platforms, and braces would be a
+ * Redis Cluster hash tag in Samla's keys) never reaches a delivery.
+ */
+const zodEmail = z.email();
+export function isDeliverableEmail(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  return EMAIL.test(address) && zodEmail.safeParse(`${address.slice(0, at)}@example.no`).success;
+}
+
+const email = validated(
+  z.string({ error: (iss) => wrongKind('an email address', iss.input, { hint: quoteHint(iss.input) }) }).trim(),
+  (s) =>
+    isDeliverableEmail(s)
+      ? undefined
+      : `${describeValue(s)} is not a valid email address; write it like ola.hansen@kristiansand.kommune.no (letters a-z, digits and . _ ' + - before the @)`,
 );
 
 const timezone = validated(z.string({ error: (iss) => wrongKind('a time zone like Europe/Oslo', iss.input) }).trim(), (zone) =>
