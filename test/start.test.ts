@@ -40,6 +40,7 @@ describe('samla start', () => {
     expect(stdout).toContain('Loaded the demo network (agder-helse-demo)');
     expect(stdout).toContain('Slack:     off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)');
     expect(stdout).toContain('/chat  (pick who you are');
+    expect(stdout).toContain('/api/messages  (anonymous: this machine only; set TEAMS_APP_ID and TEAMS_APP_PASSWORD');
     // The demo clock, not the real one: nine days before samling 2.
     expect(stdout).toContain('Demo clock: 2027-04-26 10:00 (Europe/Oslo)');
     expect(stdout).toMatch(/2027-04-27 09:00 {2}task_reminder/);
@@ -64,6 +65,26 @@ describe('samla start', () => {
       expect(stdout).not.toContain('demo network');
       expect(stdout).toMatch(/2027-01-20 09:00 {2}task/);
       expect(await t2.redis.smembers(`${t2.prefix}networks`)).toEqual(['agder-helse-2027']);
+    } finally {
+      await t2.cleanup();
+    }
+  });
+
+  it('names the Teams app in the banner when TEAMS_APP_ID is set, never "anonymous"', async () => {
+    const t2 = await testRedis();
+    let stdout = '';
+    try {
+      const appId = '11111111-2222-3333-4444-555555555555';
+      const code = await main(['start', '--port', '0', '--file', EMBEDDED_NETWORK], {
+        env: { REDIS_URL: t2.url, SAMLA_REDIS_PREFIX: t2.prefix, LOG_LEVEL: 'silent', SAMLA_TICK_EVERY_MS: '600000', TEAMS_APP_ID: appId, TEAMS_APP_PASSWORD: 'a-client-secret' },
+        stdout: { write: (s: string) => void (stdout += s) },
+        stderr: { write: () => {} },
+        now: () => new Date('2027-01-05T10:00:00Z'),
+        untilStopped: async () => {},
+      });
+      expect(code).toBe(0);
+      expect(stdout).toContain(`/api/messages  (app ${appId}; every Bot Framework token is checked)`);
+      expect(stdout).not.toContain('anonymous');
     } finally {
       await t2.cleanup();
     }

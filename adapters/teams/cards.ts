@@ -93,12 +93,20 @@ function button(a: DraftAction, view?: string): CardElement {
 }
 
 /**
- * Draft text is plain text, but Teams renders a TextBlock's Markdown: a participant's answer
- * "[log in here](https://…)" would become a live link in an organiser's card. A zero-width space
- * between "]" and "(" keeps such text readable and never a link.
+ * Draft text is plain text, but Teams (and Web Chat, through markdown-it with HTML and linkify
+ * on) renders a TextBlock's Markdown: a participant's answer "[Logg inn](https://…)",
+ * "[Logg inn][1]" with "[1]: https://…" on a line of its own, "<https://…>" or "<a href=…>"
+ * would become a live link (or an image, or HTML) in an organiser's card. A zero-width space
+ * breaks each form and keeps the text readable:
+ *
+ * - after a "]" followed by "(", "[" or ":" (inline links and images, reference links, link
+ *   definitions), also with spaces between;
+ * - after every "<" (autolinks, HTML tags and comments).
+ *
+ * A bare address stays what it is: renderers show it as a link to exactly the address shown.
  */
 export function plain(text: string): string {
-  return text.replace(/\]\s*\(/g, (m) => `]\u200B${m.slice(1)}`);
+  return text.replace(/\](?=\s*[([:])/g, ']\u200B').replace(/</g, '<\u200B');
 }
 
 /** The card elements of draft blocks; a divider becomes a separator line above the next block. */

@@ -36,6 +36,7 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../../adapters/redis/keys.ts';
 import type { Platform } from '../core/model.ts';
 import { DeliveryError, type ChatPlatform, type SentRef } from '../core/ports.ts';
+import { isDeliverableEmail } from '../core/networkFileSchema.ts';
 import { prepareDelivery, recordSent, type DeliveryContext } from '../core/scheduler/deliver.ts';
 import { addressOf, type Occurrence } from '../core/scheduler/occurrence.ts';
 import type { SchedulerLogger } from '../core/scheduler/ports.ts';
@@ -115,6 +116,10 @@ async function deliverJob(opts: DeliveryWorkerOptions, job: DeliveryJob, token?:
 
   let ref: SentRef;
   try {
+    // An address no platform accepts (stored before the network file refused it) fails at once, logged.
+    if (!o.channel && !isDeliverableEmail(o.email)) {
+      throw new DeliveryError(`${o.email} is not an email address Slack or Teams accepts; fix it in the network file`, true, 'invalid_email');
+    }
     ref = o.channel ? await opts.chat.sendToChannel(o.channel, prepared.draft) : await opts.chat.sendToPerson(o.email, prepared.draft);
   } catch (err) {
     return failed(opts, job, o, err, attempt);

@@ -37,7 +37,10 @@ export interface SamlaOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides PORT; 0 picks a free port. */
   port?: number;
+  /** The address to listen on, default every interface (demo mode: 127.0.0.1). */
   host?: string;
+  /** Demo mode: /metrics answers this machine without a token. */
+  demo?: boolean;
   /** A network file to import at start (idempotent). Without it, the embedded one is imported when no network exists. */
   networkFile?: string;
   now?: () => Date;
@@ -100,7 +103,7 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
     const teams = teamsPlugin(deps);
     const late: { port?: number; scheduler?: RunningScheduler } = {};
     const extra = opts.plugins?.(deps, { url: () => `http://localhost:${late.port ?? config.port}`, scheduler: () => late.scheduler }) ?? [];
-    const server = await startServer(deps, [slackPlugin(deps), teams, ...extra], opts.port ?? config.port, opts.host);
+    const server = await startServer(deps, [slackPlugin(deps), teams, ...extra], opts.port ?? config.port, opts.host, { localMetrics: !!opts.demo });
     late.port = server.port;
     stops.server = () => server.close();
     if (opts.listening) {

@@ -6,12 +6,13 @@
  * |----------------|---------|
  * | `GET /healthz` | 200 `{ ok: true }` while the process is alive (also while draining) |
  * | `GET /readyz`  | 200 when Redis answers PING and every readiness check passes (the delivery workers run); 503 with the failing checks, and 503 while shutting down |
- * | `GET /metrics` | Prometheus text format (./metrics.ts) |
+ * | `GET /metrics` | Prometheus text format (./metrics.ts): with `Authorization: Bearer <SAMLA_METRICS_TOKEN>`; without a token only in demo mode, to this machine, or on the separate listener SAMLA_METRICS_PORT binds to 127.0.0.1 |
  *
  * Every request, in order: a request id (`X-Request-Id`, ./logging.ts) → 503 while draining →
  * 413 for a body whose Content-Length is over the limit (before anything reads it; the routes'
  * own parsers also stop reading a chunked body at their limit) → metrics → the route.
- * Adapters plug in as `HttpPlugin`s; they receive what they need, nothing global.
+ * Adapters plug in as `HttpPlugin`s; they receive what they need, nothing global. Behind a
+ * reverse proxy, SAMLA_TRUST_PROXY names it (Express's `trust proxy`, ./exposureConfig.ts).
  *
  * `close()` is the graceful part of a shutdown: readiness goes 503 at once, the listening socket
  * closes (no new connections), requests already in flight finish (up to `drainTimeoutMs`), new
@@ -28,6 +29,7 @@ import type { IdentityStore, NetworkStore } from '../core/ports.ts';
 import type { Config } from './config.ts';
 import { requestIds } from './logging.ts';
 import type { Metrics } from './metrics.ts';
+import { readExposureConfig } from './exposureConfig.ts';
 import { isLocalRequest } from './localRequest.ts';
 import { timingSafeEqual } from 'node:crypto';
 
@@ -61,6 +63,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** How long `close()` waits for requests in flight before cutting connections, default 15 s. */
   drainTimeoutMs?: number;
+  /** Demo mode: /metrics also answers this machine without a token. Otherwise only with the token (or on SAMLA_METRICS_PORT). */
+  localMetrics?: boolean;
 }
 
 /** 1 MiB: well above Slack's and Teams' largest payloads. */
@@ -108,6 +112,8 @@ export interface RunningServer {
   app: Express;
   server: Server;
   port: number;
+  /** The /metrics-only listener on 127.0.0.1 (SAMLA_METRICS_PORT), when configured. */
+  metricsPort?: number;
   health: Health;
   /** Requests being handled right now. */
   inFlight(): number;
@@ -138,6 +144,8 @@ export function bodyLimit(max: number): RequestHandler {
 export async function createApp(deps: AppDeps, plugins: HttpPlugin[], health = new Health(), opts: ServerOptions = {}, tracker = { n: 0 }): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
+  const exposure = readExposureConfig(deps.env);
+  app.set('trust proxy', exposure.trustProxy ?? false);
   app.use(requestIds(deps.logger));
   app.use((req, res, next) => {
     if (health.draining && req.path !== '/healthz') {
@@ -169,14 +177,22 @@ export async function createApp(deps: AppDeps, plugins: HttpPlugin[], health = n
       });
       next();
     });
-    // Metrics name networks and their signals: this machine, or a scraper with the token.
+    // Metrics name networks and their signals: a scraper with the token; without it only this
+    // machine in demo mode (elsewhere a proxy on this machine could make every visitor local).
     app.get(
       '/metrics',
       (req, res, next) => {
         const token = deps.config.metricsToken;
         const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-        if ((token !== undefined && bearer !== undefined && safeEqual(bearer, token)) || isLocalRequest(req)) return next();
-        res.status(403).type('text/plain').send('Metrics are served to this machine, or with Authorization: Bearer <SAMLA_METRICS_TOKEN>.\n');
+        if ((token !== undefined && bearer !== undefined && safeEqual(bearer, token)) || (opts.localMetrics && isLocalRequest(req))) return next();
+        res
+          .status(403)
+          .type('text/plain')
+          .send(
+            opts.localMetrics
+              ? 'Metrics are served to this machine, or with Authorization: Bearer <SAMLA_METRICS_TOKEN>.\n'
+              : 'Metrics need Authorization: Bearer <SAMLA_METRICS_TOKEN>, or set SAMLA_METRICS_PORT to serve them on 127.0.0.1 without a token.\n',
+          );
       },
       metrics.handler(),
     );
@@ -208,11 +224,16 @@ export async function startServer(deps: AppDeps, plugins: HttpPlugin[], port = d
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   deps.logger.info({ port: actualPort, plugins: plugins.map((p) => p.name) }, 'Samla listening');
+  const metricsServer = await startMetricsListener(deps).catch(async (err: unknown) => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  });
   let closing: Promise<void> | undefined;
   return {
     app,
     server,
     port: actualPort,
+    ...(metricsServer ? { metricsPort: (metricsServer.address() as { port: number }).port } : {}),
     health,
     inFlight: () => tracker.n,
     close: () =>
@@ -225,9 +246,29 @@ export async function startServer(deps: AppDeps, plugins: HttpPlugin[], port = d
         if (tracker.n > 0) deps.logger.warn({ inFlight: tracker.n }, 'shutdown: requests still in flight after the drain timeout; closing their connections');
         server.closeAllConnections();
         await closed;
+        if (metricsServer) {
+          metricsServer.closeAllConnections();
+          await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        }
         for (const p of plugins) await p.close?.();
       })()),
   };
+}
+
+/** SAMLA_METRICS_PORT: /metrics alone, without a token, on 127.0.0.1 (never another interface). */
+async function startMetricsListener(deps: AppDeps): Promise<Server | undefined> {
+  const { metricsPort } = readExposureConfig(deps.env);
+  const metrics = deps.metrics;
+  if (metricsPort === undefined || !metrics) return undefined;
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metrics.handler());
+  app.use((_req, res) => void res.status(404).type('text/plain').send('This port serves GET /metrics only.\n'));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(metricsPort, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  deps.logger.info({ port: (server.address() as { port: number }).port }, 'Metrics listening on 127.0.0.1');
+  return server;
 }
 
 /** Compares secrets in constant time. */

@@ -37,7 +37,7 @@ export function registerDeliveriesCommands(program: Command, ctx: CliContext): v
     .action(async (ids: string[], opts: { all?: boolean; deliver?: boolean; timeout: string; json?: boolean }) => {
       if (!opts.all && ids.length === 0) throw invalidInput('Name the deliveries to retry (see samla deliveries failed), or pass --all.');
       if (opts.all && ids.length > 0) throw invalidInput('Give occurrence ids or --all, not both.');
-      const platforms = opts.deliver ? ctx.platforms() : undefined;
+      const platforms = opts.deliver ? await ctx.platforms() : undefined;
       const runtime = await ctx.delivery();
       const retried = await runtime.queues.retry(opts.all ? 'all' : ids, runtime.schedule, ctx.now());
       let states: { occurrence: string; state?: string; reason?: string }[] | undefined;

@@ -31,7 +31,7 @@ export interface CliContext {
   /** Resolves when a long-running command (`start`) should stop; default: SIGINT or SIGTERM. */
   untilStopped?: () => Promise<void>;
   /** The chat platforms `--deliver` sends through; throws INVALID_CONFIG when none is configured. */
-  platforms(): Partial<Record<Platform, ChatPlatform>>;
+  platforms(): Promise<Partial<Record<Platform, ChatPlatform>>>;
 }
 
 export function line(out: Output, text = ''): void {

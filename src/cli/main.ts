@@ -4,8 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
-import { RedisStore } from '../../adapters/redis/store.ts';
+import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
+import { deliveringPlatforms, platformsFromEnv } from '../app/cliPlatforms.ts';
+import { createLogger } from '../app/logging.ts';
 import { readConfig, type Config } from '../app/config.ts';
 import { DeliveryRuntime } from '../app/deliveryRuntime.ts';
 import { loadTexts } from '../app/prompts.ts';
@@ -31,7 +34,8 @@ export interface MainDeps {
   now?: () => Date;
   /**
    * The chat platforms `samla tick --deliver` and `samla deliveries retry --deliver` send
-   * through. Tests pass recording fakes; the Slack and Teams adapters plug in here.
+   * through. Default: the ones the environment configures (../app/cliPlatforms.ts); tests may
+   * pass recording fakes instead.
    */
   platforms?: Partial<Record<Platform, ChatPlatform>>;
   /** For `samla start`: resolves when the service should stop (default: SIGINT or SIGTERM). */
@@ -48,6 +52,9 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
   let config: Config | undefined;
   let delivery: DeliveryRuntime | undefined;
   let schedule: RedisScheduleStore | undefined;
+  let logger: Logger | undefined;
+  // JSON log lines on stderr: warnings and errors (a delivery that failed, and why) unless LOG_LEVEL says otherwise.
+  const cliLogger = () => (logger ??= createLogger(env.LOG_LEVEL ? ctx.config().logLevel : 'warn', { write: (s: string) => void stderr.write(s) }));
 
   const ctx: CliContext = {
     stdout,
@@ -83,16 +90,34 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
           prefix: ctx.config().redisPrefix,
           clock: ctx.now,
           config: readSchedulerConfig(env),
+          logger: cliLogger(),
         });
       }
       return delivery;
     },
-    platforms: () => {
-      const configured = Object.entries(deps.platforms ?? {}).filter(([, p]) => p);
+    platforms: async () => {
+      const cfg = ctx.config();
+      // What the environment configures (checked before anything connects), unless a test passes its own.
+      const fromEnv = deps.platforms ? [] : deliveringPlatforms(env, cfg.nodeEnv);
+      let given = deps.platforms;
+      if (!given && fromEnv.length > 0) {
+        await ctx.store();
+        given = platformsFromEnv({
+          env,
+          nodeEnv: cfg.nodeEnv,
+          redis: redis!,
+          prefix: cfg.redisPrefix,
+          store: store!,
+          identities: new RedisIdentityStore(redis!, { prefix: cfg.redisPrefix }),
+          logger: cliLogger(),
+          now: ctx.now,
+        });
+      }
+      const configured = Object.entries(given ?? {}).filter(([, p]) => p);
       if (configured.length === 0) {
         throw new SamlaError(
           'INVALID_CONFIG',
-          'No chat platform is configured for delivering here. Leave out --deliver: the queued prompts are sent by the running Samla server (samla start).',
+          'No chat platform is configured for delivering here (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or TEAMS_APP_ID and TEAMS_APP_PASSWORD). Or leave out --deliver: the queued prompts are sent by the running Samla server (samla start).',
         );
       }
       return Object.fromEntries(configured);

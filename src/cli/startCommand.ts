@@ -9,14 +9,15 @@
  *   demo network (a copy of the example with history, src/app/demoNetwork.ts) is loaded afresh.
  * - **Demo mode**, with `--demo` or when no chat platform is configured (no Slack credentials,
  *   Teams anonymous): Samla runs on the demo clock, serves the local chat at /chat with the time
- *   control, and the dashboard answers on localhost without sign-in. Refused with
- *   NODE_ENV=production.
+ *   control, and the dashboard answers on localhost without sign-in; Samla listens on 127.0.0.1
+ *   only. Refused with NODE_ENV=production.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readSlackConfig } from '../../adapters/slack/config.ts';
 import { readTeamsConfig } from '../../adapters/teams/config.ts';
 import { readConfig } from '../app/config.ts';
+import { readExposureConfig } from '../app/exposureConfig.ts';
 import { DemoTime, startDemoNetwork } from '../app/demo.ts';
 import { DemoClock } from '../app/demoClock.ts';
 import { DEMO_NETWORK_ID } from '../app/demoNetwork.ts';
@@ -46,6 +47,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
       // Every setting is checked before anything starts (a wrong one stops here, with its name).
       const config = readConfig(ctx.env);
       readWebConfig(ctx.env);
+      readExposureConfig(ctx.env);
       const platformsConfigured = readSlackConfig(ctx.env).enabled || readTeamsConfig(ctx.env, config.nodeEnv).auth.mode === 'authenticated';
       if (opts.demo && config.nodeEnv === 'production') {
         throw invalidInput('--demo runs Samla on a simulated clock with a local chat that lets anyone on this machine act as anyone; it is refused with NODE_ENV=production.');
@@ -61,6 +63,8 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         const samla = await startSamla({
           env,
           now: demoMode ? () => clock.now() : ctx.now,
+          // The demo lets anyone act as anyone: it answers this machine only, on 127.0.0.1.
+          ...(demoMode ? { demo: true, host: '127.0.0.1' } : {}),
           ...(port !== undefined ? { port } : {}),
           ...(opts.file ? { networkFile: path.resolve(ctx.cwd, opts.file) } : {}),
           prepare: async (deps) => {
@@ -124,7 +128,14 @@ async function printBanner(
     out(`  Dashboard: ${samla.url}/dashboard  ${web.secret ? '(organisers sign in with the link Samla sends when they type "dashboard")' : '(closed: set SAMLA_DASHBOARD_SECRET to let organisers sign in)'}`);
   }
   out(`  Slack:     ${samla.platforms.slack ? `${samla.url}/slack/events` : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)'}`);
-  out(`  Teams:     ${samla.url}/api/messages${samla.config.nodeEnv === 'production' ? '' : ' (anonymous unless TEAMS_APP_ID is set)'}`);
+  const teams = readTeamsConfig(samla.deps.env, samla.config.nodeEnv).auth;
+  out(
+    `  Teams:     ${samla.url}/api/messages  ${
+      teams.mode === 'authenticated'
+        ? `(app ${teams.appId}${teams.tenantId ? `, tenant ${teams.tenantId}` : ''}; every Bot Framework token is checked)`
+        : '(anonymous: this machine only; set TEAMS_APP_ID and TEAMS_APP_PASSWORD to serve Microsoft Teams)'
+    }`,
+  );
   if (o.redis.embedded) {
     const dir = path.relative(ctx.cwd, o.redis.embedded.dir) || o.redis.embedded.dir;
     out(`  Redis:     a private redis-server on ${o.redis.url} (nothing answered on 127.0.0.1:6379), data in ${dir}${o.redis.embedded.adopted ? ' (left running earlier; taken over)' : ''}`);

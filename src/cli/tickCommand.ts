@@ -34,7 +34,7 @@ export function registerTickCommand(program: Command, ctx: CliContext): void {
       const at = opts.at ? parseWhen(opts.at, '--at', zone) : ctx.now();
       const timeout = Number(opts.timeout);
       if (!(timeout > 0)) throw invalidInput(`--timeout "${opts.timeout}" is not a number of seconds, e.g. 120.`);
-      const platforms = opts.deliver ? ctx.platforms() : undefined; // fail before enqueueing anything
+      const platforms = opts.deliver ? await ctx.platforms() : undefined; // fail before enqueueing anything
       const runtime = await ctx.delivery();
       const networks = opts.network ? [opts.network] : (await store.listNetworks()).map((n) => n.id);
       const report = await runtime.tick(at, opts.network ? [opts.network] : undefined);

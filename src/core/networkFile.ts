@@ -18,7 +18,7 @@ import type {
   QuietRules,
   Task,
 } from './model.ts';
-import { networkFileSchema, validZoneOf, type NetworkFileData } from './networkFileSchema.ts';
+import { SUGGEST_MAX_KEY, networkFileSchema, validZoneOf, type NetworkFileData } from './networkFileSchema.ts';
 import { readYaml, type DataPath, type YamlSource } from './yamlSource.ts';
 
 /* ---------- defaults ---------- */
@@ -80,7 +80,11 @@ export function parseNetworkFile(text: string, fileName: string): NetworkDefinit
 /** `gatherings[1].tasks[0].due`; the top level is "(file)". */
 function formatPath(path: DataPath): string {
   let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : `${out ? '.' : ''}${String(segment)}`;
+  for (const segment of path) {
+    // A key of thousands of characters is shown cut, as the "unknown field" message shows it.
+    const name = String(segment);
+    out += typeof segment === 'number' ? `[${segment}]` : `${out ? '.' : ''}${name.length > SUGGEST_MAX_KEY ? `${name.slice(0, SUGGEST_MAX_KEY)}…` : name}`;
+  }
   return out || '(file)';
 }
 

@@ -116,19 +116,31 @@ function fields<S extends z.core.$ZodLooseShape>(noun: string, shape: S) {
   });
 }
 
+/** Keys longer than this get no "did you mean" (no field name is that long) and are shown cut. */
+export const SUGGEST_MAX_KEY = 64;
+
 function unknownField(key: string, noun: string, names: readonly string[]): string {
   const guess = closest(key, names);
+  const shown = key.length > SUGGEST_MAX_KEY ? `"${key.slice(0, SUGGEST_MAX_KEY)}…" (${key.length} characters)` : `"${key}"`;
   return guess
-    ? `unknown field "${key}" in ${noun}; did you mean ${guess}? (${noun} has: ${names.join(', ')})`
-    : `unknown field "${key}" in ${noun}; remove it or use one of: ${names.join(', ')}`;
+    ? `unknown field ${shown} in ${noun}; did you mean ${guess}? (${noun} has: ${names.join(', ')})`
+    : `unknown field ${shown} in ${noun}; remove it or use one of: ${names.join(', ')}`;
 }
 
-/** The known name a mistyped one was most likely meant to be, if any is close. */
+/**
+ * The known name a mistyped one was most likely meant to be, if any is close. The work is
+ * bounded: a key longer than SUGGEST_MAX_KEY is no typo of a field name, and a name whose length
+ * differs by more than the allowed distance is never compared (the distance is at least that).
+ */
 function closest(key: string, names: readonly string[]): string | undefined {
+  if (key.length > SUGGEST_MAX_KEY) return undefined;
   const plain = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
+  const typed = plain(key);
   let best: { name: string; distance: number } | undefined;
   for (const name of names) {
-    const distance = editDistance(plain(key), plain(name));
+    const known = plain(name);
+    if (Math.abs(typed.length - known.length) > 2) continue;
+    const distance = editDistance(typed, known);
     if (distance <= (name.length <= 4 ? 1 : 2) && (!best || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
@@ -245,10 +257,24 @@ function kommunenummerTypeProblem(input: unknown): string {
   return wrongKind(`the kommunenummer in quotes, like "4204"`, input);
 }
 
-const email = matching(
-  'an email address',
-  EMAIL,
-  (v) => `${v} is not a valid email address; write it like ola.hansen@kristiansand.kommune.no`,
+/**
+ * An address Slack and Teams can look people up by: the domain may have letters like æ, ø, å;
+ * the part before "@" must pass zod's email rule (letters a-z, digits, and . _ ' + -), so
+ * `{tone}@…` or `"a b"@…` (valid to RFC 5322, refused by the platforms, and braces would be a
+ * Redis Cluster hash tag in Samla's keys) never reaches a delivery.
+ */
+const zodEmail = z.email();
+export function isDeliverableEmail(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  return EMAIL.test(address) && zodEmail.safeParse(`${address.slice(0, at)}@example.no`).success;
+}
+
+const email = validated(
+  z.string({ error: (iss) => wrongKind('an email address', iss.input, { hint: quoteHint(iss.input) }) }).trim(),
+  (s) =>
+    isDeliverableEmail(s)
+      ? undefined
+      : `${describeValue(s)} is not a valid email address; write it like ola.hansen@kristiansand.kommune.no (letters a-z, digits and . _ ' + - before the @)`,
 );
 
 const timezone = validated(z.string({ error: (iss) => wrongKind('a time zone like Europe/Oslo', iss.input) }).trim(), (zone) =>

@@ -6,8 +6,9 @@
  * | `GET /`                                | the chat page in demo mode, else the dashboard           | |
  * | `GET /chat`                            | pick who you are and talk to Samla (Web Chat), with the time control | demo mode, localhost |
  * | `GET /dashboard[?network=&lang=]`      | the organisers' dashboard                                | demo: localhost; else a signed-in organiser, their networks only |
- * | `GET /dashboard/login?token=`          | a signed link from chat → a session cookie → /dashboard  | |
- * | `GET /dashboard/logout`                | ends the session                                         | |
+ * | `GET /dashboard/login?token=`          | a signed link from chat → a page with a sign-in button   | |
+ * | `POST /dashboard/login` (form: token)  | same-origin only → a session cookie → /dashboard         | |
+ * | `GET /dashboard/logout`                | ends the session (revoked in Redis, not just forgotten)  | |
  * | `/v3/directline/…`, `/demo/connector/…`| the local Direct Line bridge (adapters/directline)       | demo mode, localhost |
  * | `GET/POST /demo/api/clock`, `POST /demo/api/session`, `POST /demo/api/restart` | the time control, a chat token, starting over | demo mode, localhost |
  * | `GET /assets/…`                        | the style sheet, the page script, Web Chat's bundle from node_modules | |
@@ -30,7 +31,8 @@ import { isSamlaError } from '../core/errors.ts';
 import { formatWhen } from '../core/format.ts';
 import { whoAmI } from '../core/journeys/context.ts';
 import type { Locale, NetworkDefinition } from '../core/model.ts';
-import { clearedSessionCookie, dashboardLinks, isLocalRequest, sessionCookie, verifyToken, viewerOf, type Refusal } from './access.ts';
+import { SESSION_COOKIE, clearedSessionCookie, cookie, dashboardLinks, isLocalRequest, sessionCookie, verifyToken, viewerOf, type AccessMode, type Refusal } from './access.ts';
+import { RevokedSessions } from './sessions.ts';
 import { chatBody } from './chat/page.ts';
 import { readWebConfig } from './config.ts';
 import { networkView } from './dashboard/model.ts';
@@ -101,6 +103,25 @@ const jsonOnly: RequestHandler = (req, res, next) => {
   next();
 };
 
+const loginForm = z.object({ token: z.string().min(1).max(2048) });
+
+/**
+ * A form POST from Samla's own page: the browser says so in Sec-Fetch-Site, or (older browsers)
+ * in Origin. A request with neither comes from no browser page, so no other site sent it.
+ */
+function sameOrigin(req: Request, publicUrl: string | undefined): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    const o = new URL(origin);
+    return o.host === req.headers.host || (publicUrl !== undefined && o.origin === new URL(publicUrl).origin);
+  } catch {
+    return false;
+  }
+}
+
 const WEBCHAT_LOCALE: Record<Locale, string> = { nb: 'nb-NO', nn: 'nb-NO', en: 'en-US' };
 
 const clockBody = z.object({
@@ -114,7 +135,8 @@ export function webPlugin(deps: AppDeps, samla: SamlaHandle, demo?: DemoRuntime)
   const texts = deps.journeys.texts;
   const logger = deps.logger.child({ adapter: 'web' });
   const realNow = () => new Date();
-  const mode = { demo: !!demo, ...(config.secret ? { secret: config.secret } : {}) };
+  const revokedSessions = new RevokedSessions(deps.redis, deps.config.redisPrefix);
+  const mode: AccessMode = { demo: !!demo, ...(config.secret ? { secret: config.secret } : {}), revoked: (id) => revokedSessions.isRevoked(id) };
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   // The chat journeys (`dashboard` in Teams and Slack) share this context object: they now hand out links.
   deps.journeys.dashboard = dashboardLinks({ demo: !!demo, ...(config.secret ? { secret: config.secret } : {}), baseUrl: () => config.publicUrl ?? samla.url(), linkMinutes: config.linkMinutes });
@@ -145,7 +167,7 @@ export function webPlugin(deps: AppDeps, samla: SamlaHandle, demo?: DemoRuntime)
 
   const dashboard = async (req: Request, res: Response) => {
     const locale = localeParam(req.query.lang);
-    const viewer = viewerOf(req, mode, realNow());
+    const viewer = await viewerOf(req, mode, realNow());
     if ('refused' in viewer) return refuse(req, res, locale, viewer);
     let networks: NetworkDefinition[];
     let signedIn: { name: string } | undefined;
@@ -181,18 +203,62 @@ export function webPlugin(deps: AppDeps, samla: SamlaHandle, demo?: DemoRuntime)
     );
   };
 
+  /** The sign-in link's token checked; the person it names, or the refusal already sent. */
+  const linkHolder = async (req: Request, res: Response, locale: Locale, token: string) => {
+    if (!config.secret) return void refuse(req, res, locale, { refused: true, status: 503, reason: 'not_configured' });
+    const check = verifyToken(config.secret, token, 'link', realNow());
+    if (!check.ok) return void refuse(req, res, locale, { refused: true, status: 401, reason: check.reason === 'expired' ? 'link_expired' : 'link_invalid' });
+    const me = await whoAmI(deps.journeys, check.email);
+    if (!me || me.organiserOf.length === 0) return void refuse(req, res, locale, { refused: true, status: 403, reason: 'not_organiser' });
+    return me;
+  };
+
+  // Opening the link (a GET, which chat apps' previews and other sites can make) only shows a
+  // button; the session starts with the button's same-origin POST, so no other site can sign a
+  // visitor in as someone else (login CSRF).
+  const loginPage = async (req: Request, res: Response) => {
+    const locale = localeParam(req.query.lang);
+    if (demo) return void res.redirect(303, '/dashboard');
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const me = await linkHolder(req, res, locale, token);
+    if (!me) return;
+    htmlHeaders(res);
+    const action = `/dashboard/login${locale === 'nb' ? '' : `?lang=${locale}`}`;
+    res.send(
+      page({
+        locale,
+        texts,
+        title: t(locale, 'dashboard_title'),
+        path: '/dashboard/login',
+        query: {},
+        current: 'dashboard',
+        chat: false,
+        body: `<main class="narrow"><h1>${esc(t(locale, 'login_heading'))}</h1><p>${esc(t(locale, 'login_intro', { email: me.email }))}</p><form method="post" action="${esc(action)}"><input type="hidden" name="token" value="${esc(token)}"><button type="submit" data-testid="sign-in">${esc(t(locale, 'login_button'))}</button></form></main>`,
+      }),
+    );
+  };
+
   const login = async (req: Request, res: Response) => {
     const locale = localeParam(req.query.lang);
     if (demo) return void res.redirect(303, '/dashboard');
-    if (!config.secret) return refuse(req, res, locale, { refused: true, status: 503, reason: 'not_configured' });
-    const token = typeof req.query.token === 'string' ? req.query.token : '';
-    const check = verifyToken(config.secret, token, 'link', realNow());
-    if (!check.ok) return refuse(req, res, locale, { refused: true, status: 401, reason: check.reason === 'expired' ? 'link_expired' : 'link_invalid' });
-    const me = await whoAmI(deps.journeys, check.email);
-    if (!me || me.organiserOf.length === 0) return refuse(req, res, locale, { refused: true, status: 403, reason: 'not_organiser' });
-    res.setHeader('set-cookie', sessionCookie(config.secret, me.email, realNow(), secureCookies));
+    if (!sameOrigin(req, config.publicUrl)) return refuse(req, res, locale, { refused: true, status: 403, reason: 'cross_site' });
+    const body = loginForm.safeParse(req.body);
+    const me = await linkHolder(req, res, locale, body.success ? body.data.token : '');
+    if (!me) return;
+    res.setHeader('set-cookie', sessionCookie(config.secret!, me.email, realNow(), secureCookies));
     res.setHeader('referrer-policy', 'no-referrer');
     res.redirect(303, '/dashboard');
+  };
+
+  const logout = async (req: Request, res: Response) => {
+    const locale = localeParam(req.query.lang);
+    const session = cookie(req, SESSION_COOKIE);
+    const check = config.secret && session ? verifyToken(config.secret, session, 'session', realNow()) : undefined;
+    // Ended for good: the cookie would otherwise keep working until it expires.
+    if (check?.ok && check.id) await revokedSessions.revoke(check.id, check.expires, realNow());
+    res.setHeader('set-cookie', clearedSessionCookie(secureCookies));
+    htmlHeaders(res);
+    res.send(messagePage({ locale, texts, title: t(locale, 'dashboard_title'), path: '/dashboard/logout', current: 'dashboard', chat: !!demo, heading: t(locale, 'dashboard_signed_out'), message: t(locale, 'access_sign_in') }));
   };
 
   const chat = async (req: Request, res: Response) => {
@@ -292,13 +358,9 @@ export function webPlugin(deps: AppDeps, samla: SamlaHandle, demo?: DemoRuntime)
       app.get('/', (req, res) => res.redirect(303, demo ? `/chat${req.url.slice(1)}` : `/dashboard${req.url.slice(1)}`));
       app.get('/chat', wrap(chat));
       app.get('/dashboard', wrap(dashboard));
-      app.get('/dashboard/login', wrap(login));
-      app.get('/dashboard/logout', (req, res) => {
-        const locale = localeParam(req.query.lang);
-        res.setHeader('set-cookie', clearedSessionCookie(secureCookies));
-        htmlHeaders(res);
-        res.send(messagePage({ locale, texts, title: t(locale, 'dashboard_title'), path: '/dashboard/logout', current: 'dashboard', chat: !!demo, heading: t(locale, 'dashboard_signed_out'), message: t(locale, 'access_sign_in') }));
-      });
+      app.get('/dashboard/login', wrap(loginPage));
+      app.post('/dashboard/login', express.urlencoded({ extended: false, limit: '4kb' }), wrap(login));
+      app.get('/dashboard/logout', wrap(logout));
       if (demo) {
         app.use('/demo/api', localOnly, jsonOnly, api);
         if (bridge) {

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/app/logging.ts';
 import { oslo } from '../helpers/scheduler.ts';
 import { redisUrl, snapshot, deleteUnder, connectTestRedis } from '../helpers/redis.ts';
 import { USERS, post, slash, spoken } from '../slack/harness.ts';
-import { startFullSamla, uniquePrefix, until, type FullSamla } from './helpers.ts';
+import { freePort, startFullSamla, uniquePrefix, until, type FullSamla } from './helpers.ts';
 import type { Redis } from 'ioredis';
 
 const prefix = uniquePrefix();
@@ -23,11 +23,16 @@ const sink = new Writable({
 });
 let s: FullSamla;
 let redis: Redis;
+let metricsPort: number;
+/** SAMLA_METRICS_PORT: /metrics without a token, on 127.0.0.1. */
+let metricsUrl: string;
 const clock = { now: oslo('2027-01-20T09:00') };
 
 beforeAll(async () => {
   redis = await connectTestRedis();
-  s = await startFullSamla({ redisUrl: redisUrl(), prefix, now: () => clock.now, logger: createLogger('info', sink) });
+  metricsPort = await freePort();
+  s = await startFullSamla({ redisUrl: redisUrl(), prefix, now: () => clock.now, logger: createLogger('info', sink), env: { SAMLA_METRICS_PORT: String(metricsPort) } });
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 });
 afterAll(async () => {
   await s?.close();
@@ -107,7 +112,7 @@ describe('metrics', () => {
     await until(async () => (await s.samla.scheduler.runtime.queues.pending()) === 0, 15_000, 'the deliveries');
     let last = '';
     const text = await until(async () => {
-      const t = (last = await (await fetch(`${s.base}/metrics`)).text());
+      const t = (last = await (await fetch(metricsUrl)).text());
       return /samla_deliveries_total\{platform="slack",outcome="sent"\} 2/.test(t) && t;
     }).catch((e) => {
       console.log(last.split('\n').filter((l) => l.startsWith('samla_deliv') || l.startsWith('samla_lag')).join('\n'));
@@ -126,8 +131,9 @@ describe('metrics', () => {
 });
 
 describe('who may read the metrics', () => {
-  it('answers this machine, and refuses a request from elsewhere (through a proxy) without the token', async () => {
-    expect((await fetch(`${s.base}/metrics`)).status).toBe(200);
+  it('answers on the 127.0.0.1 metrics port, and on PORT refuses everyone without the token, this machine too', async () => {
+    expect((await fetch(metricsUrl)).status).toBe(200);
+    expect((await fetch(`${s.base}/metrics`)).status).toBe(403);
     const proxied = await fetch(`${s.base}/metrics`, { headers: { 'x-forwarded-for': '192.0.2.2' } });
     expect(proxied.status).toBe(403);
     expect(await proxied.text()).toContain('SAMLA_METRICS_TOKEN');

@@ -39,9 +39,29 @@ async function page(s: StartedSamla, path: string, headers: Record<string, strin
   return { status: res.status, text: await res.text(), location: res.headers.get('location'), cookie: res.headers.get('set-cookie') };
 }
 
+/**
+ * Opens a sign-in link as a browser does: the link's page, then its sign-in button (a form POST
+ * from the same origin). Returns the button's answer, or the page's refusal.
+ */
+async function openLink(url: string, headers: Record<string, string> = {}) {
+  const shown = await fetch(url, { redirect: 'manual' });
+  const html = await shown.text();
+  const form = /<form method="post" action="([^"]+)"><input type="hidden" name="token" value="([^"]*)">/.exec(html);
+  if (shown.status !== 200 || !form) return { status: shown.status, text: html, location: shown.headers.get('location'), cookie: shown.headers.get('set-cookie') };
+  expect(shown.headers.get('set-cookie')).toBeNull(); // opening the link alone signs nobody in
+  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const res = await fetch(new URL(unescape(form[1]!), url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...headers },
+    body: new URLSearchParams({ token: unescape(form[2]!) }).toString(),
+    redirect: 'manual',
+  });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location'), cookie: res.headers.get('set-cookie') };
+}
+
 /** Opens a sign-in link; returns the session cookie it sets (or the refusal). */
 async function signIn(s: StartedSamla, token: string) {
-  const r = await page(s, `/dashboard/login?token=${encodeURIComponent(token)}`);
+  const r = await openLink(`${s.base}/dashboard/login?token=${encodeURIComponent(token)}`);
   return { ...r, session: r.cookie?.split(';')[0] };
 }
 
@@ -49,7 +69,7 @@ describe('tokens', () => {
   it('verifies its own signature, purpose and expiry, and nothing else', () => {
     const now = new Date('2027-04-26T08:00:00Z');
     const link = signToken(SECRET, 'Astrid.Nilsen@ks.example.no', 'link', new Date(now.getTime() + 15 * 60_000));
-    expect(verifyToken(SECRET, link, 'link', now)).toEqual({ ok: true, email: ASTRID, expires: new Date(now.getTime() + 15 * 60_000) });
+    expect(verifyToken(SECRET, link, 'link', now)).toEqual({ ok: true, email: ASTRID, expires: new Date(now.getTime() + 15 * 60_000), id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
     expect(verifyToken(SECRET, link, 'link', new Date(now.getTime() + 15 * 60_000))).toEqual({ ok: false, reason: 'expired' });
     expect(verifyToken(SECRET, link, 'session', now)).toEqual({ ok: false, reason: 'invalid' });
     expect(verifyToken('another-secret-that-is-long-enough-xxxxxxx', link, 'link', now)).toEqual({ ok: false, reason: 'invalid' });
@@ -146,6 +166,42 @@ describe('the dashboard outside demo mode', () => {
     expect((await page(s, '/dashboard', { cookie: `samla_dashboard=${encodeURIComponent(signToken(SECRET, KJETIL, 'session', inMinutes(60)))}` })).status).toBe(403);
   });
 
+  it('starts a session only from its own page: another site cannot sign a visitor in (login CSRF)', async () => {
+    const token = signToken(SECRET, ASTRID, 'link', inMinutes(15));
+    const post = (headers: Record<string, string>) =>
+      fetch(`${s.base}/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: `token=${encodeURIComponent(token)}`, redirect: 'manual' });
+    const shown = await page(s, `/dashboard/login?token=${encodeURIComponent(token)}`);
+    expect([shown.status, shown.cookie]).toEqual([200, null]);
+    expect(shown.text).toContain(nb('login_button'));
+    const elsewhere: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }];
+    for (const headers of elsewhere) {
+      const r = await post(headers);
+      expect([r.status, r.headers.get('set-cookie')]).toEqual([403, null]);
+      expect(await r.text()).toContain(nb('access_cross_site'));
+    }
+    const own = await post({ 'sec-fetch-site': 'same-origin', origin: s.base });
+    expect(own.status).toBe(303);
+    expect(own.headers.get('set-cookie')).toMatch(/^samla_dashboard=/);
+  });
+
+  it('ends a session for good on sign-out, and reads a malformed cookie as none', async () => {
+    const { session } = await signIn(s, signToken(SECRET, ASTRID, 'link', inMinutes(15)));
+    expect((await page(s, '/dashboard', { cookie: session! })).status).toBe(200);
+    const out = await page(s, '/dashboard/logout', { cookie: session! });
+    expect(out.status).toBe(200);
+    expect(out.cookie).toMatch(/Max-Age=0/);
+    // The old cookie, kept or copied, no longer opens the dashboard; a new sign-in does.
+    expect((await page(s, '/dashboard', { cookie: session! })).status).toBe(401);
+    const again = await signIn(s, signToken(SECRET, ASTRID, 'link', inMinutes(15)));
+    expect((await page(s, '/dashboard', { cookie: again.session! })).status).toBe(200);
+    for (const junk of ['samla_dashboard=%', 'samla_dashboard=%E0%A4%A', 'samla_dashboard=v1.%ZZ.x']) {
+      const r = await page(s, '/dashboard', { cookie: junk });
+      expect(r.status).toBe(401);
+      expect(r.text).toContain(nb('access_sign_in'));
+      expect((await page(s, '/dashboard/logout', { cookie: junk })).status).toBe(200);
+    }
+  });
+
   it('sends the sign-in link in chat to organisers only, in a private chat', async () => {
     const fake = await FakeBotConnector.start();
     try {
@@ -181,7 +237,7 @@ describe('the dashboard outside demo mode', () => {
       const answer = await say(people.astrid, 'dashboard');
       expect(answer).toContain('virker i 15 minutter');
       const url = /(http:\/\/localhost:\d+\/dashboard\/login\?token=\S+)/.exec(answer)![1]!;
-      const opened = await fetch(url, { redirect: 'manual' });
+      const opened = await openLink(url);
       expect(opened.status).toBe(303);
       expect(await say(people.kjetil, 'dashboard')).toBe(nb('chat_organisers_only'));
       expect(await say(people.astrid, 'dashboard', true)).toBe(nb('chat_private_only'));
