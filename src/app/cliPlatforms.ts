@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { readSlackConfig } from '../../adapters/slack/config.ts';
 import { SlackPlatform } from '../../adapters/slack/platform.ts';
 import { authConfiguration, readTeamsConfig } from '../../adapters/teams/config.ts';
+import { TenantGate } from '../../adapters/teams/tenants.ts';
 import { TeamsPlatform } from '../../adapters/teams/platform.ts';
 import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
 import type { Platform } from '../core/model.ts';
@@ -42,7 +43,9 @@ export function platformsFromEnv(deps: {
   if (teams.auth.mode === 'authenticated') {
     const adapter = new CloudAdapter(authConfiguration(teams), undefined, undefined, { validateServiceUrl: true });
     const refs = new TeamsReferenceStore(deps.redis, { prefix: deps.prefix });
-    out.teams = new TeamsPlatform({ adapter, auth: teams.auth, refs, store: deps.store, logger: deps.logger.child({ adapter: 'teams' }), now: deps.now });
+    const logger = deps.logger.child({ adapter: 'teams' });
+    const tenants = new TenantGate({ store: deps.store, config: teams, logger, now: deps.now });
+    out.teams = new TeamsPlatform({ adapter, auth: teams.auth, refs, tenants, store: deps.store, logger, now: deps.now });
   }
   return out;
 }
