@@ -3,8 +3,7 @@
  * never imports an adapter.
  */
 import type { MessageDraft } from './drafts.ts';
-import type { StoredDigestSnapshot } from './lagging/digest.ts';
-import type { NudgeRecord } from './lagging/nudges.ts';
+import type { NudgeRecord, StoredDigestSnapshot } from './followUp.ts';
 import type {
   CheckinAnswer,
   LeaderChange,
@@ -198,4 +197,16 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
     this.unreachable = options?.unreachable ?? false;
   }
+}
+
+export interface DashboardLink {
+  url: string;
+  /** How long the link works; absent for a local link that needs no sign-in (demo mode). */
+  minutes?: number;
+}
+
+/** Makes dashboard links (`dashboard` in chat); the web adapter implements it (src/web/access.ts). */
+export interface DashboardLinks {
+  /** A link that signs this person in, or undefined when sign-in is not set up. */
+  linkFor(email: string): DashboardLink | undefined;
 }
