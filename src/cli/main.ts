@@ -1,16 +1,17 @@
 /**
- * The `samla` command line: the composition root for one-shot commands.
+ * The `samla` command line: the composition root for one-shot commands (and, through
+ * ./startCommand.ts, of the service). It reads the environment once (src/app/env.ts) and opens
+ * the Redis connection the commands share.
  * Exit codes: 0 ok, 1 failure (e.g. Redis unreachable), 2 bad usage or bad input.
  */
 import { Command, CommanderError } from 'commander';
 import type { Redis } from 'ioredis';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
 import { RedisStore } from '../../adapters/redis/store.ts';
-import { readConfig, type Config } from '../app/config.ts';
+import { readEnv } from '../app/env.ts';
 import { DeliveryRuntime } from '../app/deliveryRuntime.ts';
 import { loadTexts } from '../app/prompts.ts';
 import { connectRedis } from '../app/redis.ts';
-import { readSchedulerConfig } from '../app/schedulerConfig.ts';
 import { SamlaError, isSamlaError } from '../core/errors.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
@@ -26,7 +27,8 @@ import { registerTickCommand } from './tickCommand.ts';
 export interface MainDeps {
   stdout?: Output;
   stderr?: Output;
-  env?: NodeJS.ProcessEnv;
+  /** The environment (default: process.env); read once, here. */
+  env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   now?: () => Date;
   /**
@@ -42,21 +44,20 @@ export interface MainDeps {
 export async function main(args: string[], deps: MainDeps = {}): Promise<number> {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
-  const env = deps.env ?? process.env;
+  const settings = readEnv(deps.env);
   let redis: Redis | undefined;
   let store: NetworkStore | undefined;
-  let config: Config | undefined;
   let delivery: DeliveryRuntime | undefined;
   let schedule: RedisScheduleStore | undefined;
 
   const ctx: CliContext = {
     stdout,
     stderr,
-    env,
+    settings,
     cwd: deps.cwd ?? process.cwd(),
     now: deps.now ?? (() => new Date()),
     ...(deps.untilStopped ? { untilStopped: deps.untilStopped } : {}),
-    config: () => (config ??= readConfig(env)),
+    config: () => settings.config,
     store: async () => {
       if (!store) {
         const cfg = ctx.config();
@@ -82,7 +83,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
           texts: loadTexts(),
           prefix: ctx.config().redisPrefix,
           clock: ctx.now,
-          config: readSchedulerConfig(env),
+          config: settings.scheduler,
         });
       }
       return delivery;

@@ -5,8 +5,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { teamsPlugin } from '../../adapters/teams/app.ts';
-import { readTeamsConfig } from '../../adapters/teams/config.ts';
+import { readEnv } from '../../src/app/env.ts';
+import { startSamla } from '../../src/app/main.ts';
 import { SamlaError } from '../../src/core/errors.ts';
 import { snapshot } from '../helpers/redis.ts';
 import { type Harness, PEOPLE, personalMessage, startHarness } from './harness.ts';
@@ -17,6 +17,9 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+
+/** The Teams settings as the composition root reads them (src/app/env.ts). */
+const readTeamsConfig = (env: Record<string, string>, nodeEnv: string) => readEnv({ ...env, NODE_ENV: nodeEnv }).teams;
 
 function thrown(fn: () => unknown): SamlaError {
   try {
@@ -53,8 +56,11 @@ describe('Teams configuration', () => {
   });
 
   it('stops the start in production without credentials', async () => {
-    h = await startHarness();
-    const err = thrown(() => teamsPlugin({ ...h!.deps, config: { ...h!.deps.config, nodeEnv: 'production' }, env: {} }));
+    const err = await startSamla({ settings: readEnv({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1' }), port: 0 }).then(
+      () => expect.unreachable('Samla started'),
+      (e: unknown) => e as SamlaError,
+    );
+    expect(err).toBeInstanceOf(SamlaError);
     expect(err.message).toMatch(/TEAMS_APP_ID/);
   });
 
