@@ -12,12 +12,11 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { RedisIdentityStore, RedisStore } from '../adapters/redis/store.ts';
 import { slackPlugin } from '../adapters/slack/app.ts';
 import { boltLogger } from '../adapters/slack/logger.ts';
-import { readConfig } from '../src/app/config.ts';
-import { loadTexts } from '../src/app/prompts.ts';
-import { startServer, type AppDeps } from '../src/app/server.ts';
+import { readEnv } from '../src/app/env.ts';
+import { buildAppDeps } from '../src/app/main.ts';
+import { startServer } from '../src/app/server.ts';
 import { BENCH_NOW, BENCH_SECRET } from './slackBench.ts';
 
 
@@ -27,16 +26,8 @@ const logger = pino({ level: 'silent' });
 async function samla(): Promise<{ port: number; close: () => Promise<void> }> {
   // Like src/app/redis.ts; BENCH_AUTOPIPELINING=1 shows what ioredis auto-pipelining would change.
   const redis = new Redis(url, { enableAutoPipelining: process.env.BENCH_AUTOPIPELINING === '1' });
-  const store = new RedisStore(redis, { prefix });
-  const deps: AppDeps = {
-    config: readConfig({ REDIS_URL: url, SAMLA_REDIS_PREFIX: prefix }),
-    env: { SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: apiUrl },
-    redis,
-    store,
-    identities: new RedisIdentityStore(redis, { prefix }),
-    journeys: { store, texts: loadTexts(), now: () => BENCH_NOW },
-    logger,
-  };
+  const settings = readEnv({ REDIS_URL: url, SAMLA_REDIS_PREFIX: prefix, SLACK_SIGNING_SECRET: BENCH_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: apiUrl });
+  const deps = buildAppDeps({ settings, redis, logger, now: () => BENCH_NOW });
   const running = await startServer(deps, [slackPlugin(deps)], 0, '127.0.0.1');
   return {
     port: running.port,

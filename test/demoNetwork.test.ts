@@ -6,13 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisScheduleStore } from '../adapters/redis/scheduleStore.ts';
-import { RedisStore } from '../adapters/redis/store.ts';
+import type { RedisStore } from '../adapters/redis/store.ts';
 import { startDemoNetwork } from '../src/app/demo.ts';
 import { DemoClock } from '../src/app/demoClock.ts';
 import { DEMO_NETWORK_ID, demoDefinitions, demoStart } from '../src/app/demoNetwork.ts';
 import { loadTexts } from '../src/app/prompts.ts';
-import { readConfig } from '../src/app/config.ts';
-import type { AppDeps } from '../src/app/server.ts';
+import { readEnv } from '../src/app/env.ts';
+import { buildAppDeps } from '../src/app/main.ts';
+import type { AppDeps } from '../src/app/deps.ts';
 import { reasonText } from '../src/core/lagging/reasons.ts';
 import { loadRecords } from '../src/core/lagging/records.ts';
 import { computeSignals } from '../src/core/lagging/signals.ts';
@@ -26,17 +27,9 @@ const clock = new DemoClock(() => Date.parse('2026-11-24T09:00:00Z'));
 
 beforeAll(async () => {
   t = await testRedis();
-  store = new RedisStore(t.redis, { prefix: t.prefix });
-  const texts = loadTexts();
-  deps = {
-    config: readConfig({ REDIS_URL: t.url, SAMLA_REDIS_PREFIX: t.prefix }),
-    env: {},
-    redis: t.redis,
-    store,
-    identities: undefined as never,
-    journeys: { store, texts, now: () => clock.now() },
-    logger: pino({ level: 'silent' }),
-  };
+  const app = buildAppDeps({ settings: readEnv({ REDIS_URL: t.url, SAMLA_REDIS_PREFIX: t.prefix }), redis: t.redis, logger: pino({ level: 'silent' }), now: () => clock.now() });
+  store = app.store;
+  deps = app;
   await startDemoNetwork(deps, clock);
 });
 afterAll(async () => {

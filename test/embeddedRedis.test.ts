@@ -38,7 +38,7 @@ function closedPort(): Promise<number> {
 describe('the Redis npm start uses', () => {
   it('starts a private redis-server, append-only with its data under .samla/, when REDIS_URL is unset and the default does not answer', async () => {
     const cwd = workdir();
-    const r = await resolveRedis({ env: {}, cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
+    const r = await resolveRedis({ cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
     servers.push(r.embedded!);
     expect(r.source).toBe('embedded');
     expect(r.embedded!.dir).toBe(path.join(cwd, '.samla', 'redis'));
@@ -55,7 +55,7 @@ describe('the Redis npm start uses', () => {
     expect(JSON.parse(readFileSync(path.join(cwd, '.samla', 'redis', 'samla-redis.json'), 'utf8'))).toMatchObject({ port });
 
     // A second start on the same folder while it runs (a Samla killed without stopping it) takes it over.
-    const again = await resolveRedis({ env: {}, cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
+    const again = await resolveRedis({ cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
     expect(again.embedded).toMatchObject({ port, adopted: true });
 
     await r.embedded!.stop();
@@ -63,7 +63,7 @@ describe('the Redis npm start uses', () => {
     expect(existsSync(path.join(cwd, '.samla', 'redis', 'samla-redis.json'))).toBe(false);
 
     // Started again, it has what it had: the append-only file is replayed.
-    const third = await resolveRedis({ env: {}, cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
+    const third = await resolveRedis({ cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
     servers.push(third.embedded!);
     expect(third.embedded!.adopted).toBe(false);
     const after = new Redis(third.url);
@@ -76,19 +76,19 @@ describe('the Redis npm start uses', () => {
 
   it('uses REDIS_URL as given, and never starts anything in its place', async () => {
     const cwd = workdir();
-    const r = await resolveRedis({ env: { REDIS_URL: 'redis://127.0.0.1:1' }, cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
+    const r = await resolveRedis({ url: 'redis://127.0.0.1:1', cwd, defaultUrl: `redis://127.0.0.1:${await closedPort()}` });
     expect(r).toEqual({ url: 'redis://127.0.0.1:1', source: 'env' });
     expect(existsSync(path.join(cwd, '.samla'))).toBe(false);
   });
 
   it('uses the default when it answers', async () => {
-    const r = await resolveRedis({ env: {}, cwd: workdir(), defaultUrl: redisUrl() });
+    const r = await resolveRedis({ cwd: workdir(), defaultUrl: redisUrl() });
     expect(r).toEqual({ url: redisUrl(), source: 'default' });
   });
 
   it('says plainly how to get Redis when there is none', async () => {
     const closed = await closedPort();
-    const failure = resolveRedis({ env: {}, cwd: workdir(), defaultUrl: `redis://127.0.0.1:${closed}`, redisServer: 'redis-server-that-is-not-installed' });
+    const failure = resolveRedis({ cwd: workdir(), defaultUrl: `redis://127.0.0.1:${closed}`, redisServer: 'redis-server-that-is-not-installed' });
     await expect(failure).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     await expect(failure).rejects.toThrow(
       new RegExp(

@@ -10,13 +10,14 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisIdentityStore, RedisStore } from '../adapters/redis/store.ts';
+import type { RedisStore } from '../adapters/redis/store.ts';
 import { slackPlugin } from '../adapters/slack/app.ts';
 import { SlackPlatform } from '../adapters/slack/platform.ts';
 import { teamsPlugin, type TeamsPlugin } from '../adapters/teams/app.ts';
-import { readConfig } from '../src/app/config.ts';
+import { readEnv } from '../src/app/env.ts';
+import { buildAppDeps } from '../src/app/main.ts';
 import { loadTexts } from '../src/app/prompts.ts';
-import { startServer, type AppDeps, type RunningServer } from '../src/app/server.ts';
+import { startServer, type RunningServer } from '../src/app/server.ts';
 import { checkinMessage } from '../src/core/journeys/checkin.ts';
 import { currentDigest } from '../src/core/lagging/records.ts';
 import { nudgeMessage } from '../src/core/lagging/nudges.ts';
@@ -57,19 +58,12 @@ beforeAll(async () => {
   for (const u of Object.values(SLACK_USERS)) slackApi.users.set(u.id, { ...u });
   connector = await FakeBotConnector.start();
   connector.addMembers([...Object.values(teamsH.PEOPLE), INGRID_IN_TEAMS]);
-  store = new RedisStore(db.redis, { prefix: db.prefix });
-  const identities = new RedisIdentityStore(db.redis, { prefix: db.prefix });
+  const env = { REDIS_URL: db.url, SAMLA_REDIS_PREFIX: db.prefix, NODE_ENV: 'test', SLACK_SIGNING_SECRET: slackH.SIGNING_SECRET, SLACK_BOT_TOKEN: slackH.BOT_TOKEN, SLACK_API_URL: slackApi.apiUrl };
+  const deps = buildAppDeps({ settings: readEnv(env), redis: db.redis, logger: pino({ level: 'silent' }), now: () => clock.now });
+  store = deps.store;
+  const { identities } = deps;
   def = slackH.loadExampleNetwork();
   await store.importNetwork(def, { now: clock.now });
-  const deps: AppDeps = {
-    config: readConfig({ REDIS_URL: db.url, SAMLA_REDIS_PREFIX: db.prefix, NODE_ENV: 'test' }),
-    env: { SLACK_SIGNING_SECRET: slackH.SIGNING_SECRET, SLACK_BOT_TOKEN: slackH.BOT_TOKEN, SLACK_API_URL: slackApi.apiUrl },
-    redis: db.redis,
-    store,
-    identities,
-    journeys: { store, texts: loadTexts(), now: () => clock.now },
-    logger: pino({ level: 'silent' }),
-  };
   teams = teamsPlugin(deps);
   server = await startServer(deps, [slackPlugin(deps), teams], 0, '127.0.0.1');
   const base = `http://127.0.0.1:${server.port}`;

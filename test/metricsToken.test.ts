@@ -4,7 +4,9 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdentityStore, RedisStore } from '../adapters/redis/store.ts';
-import { readConfig } from '../src/app/config.ts';
+import { readEnv } from '../src/app/env.ts';
+
+const readConfig = (env: Record<string, string>) => readEnv(env).config;
 import { Metrics } from '../src/app/metrics.ts';
 import { loadTexts } from '../src/app/prompts.ts';
 import { startServer, type RunningServer } from '../src/app/server.ts';

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../adapters/redis/store.ts';
 import { loadTexts } from '../src/app/prompts.ts';
-import { readSchedulerConfig } from '../src/app/schedulerConfig.ts';
+import { readEnv } from '../src/app/env.ts';
+
+const readSchedulerConfig = (env: Record<string, string>) => readEnv(env).scheduler;
 import { WorkingCalendar } from '../src/core/calendar.ts';
 import { whoAmI, JourneyRefusal, type JourneyContext } from '../src/core/journeys/context.ts';
 import { logSteeringMeeting, openSteeringMetForm } from '../src/core/journeys/steeringMeeting.ts';

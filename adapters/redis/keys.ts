@@ -113,6 +113,8 @@ export interface Keys {
   personNetworks(email: string): string;
   /** The local demo's simulated time, kept while Samla is stopped (global). */
   demoClock(): string;
+  /** A dashboard session signed out before it expired (global; expires with the session). */
+  dashboardRevoked(sessionId: string): string;
 }
 
 /** Hash field of a task completion inside `tasks:<gathering>`. */
@@ -198,5 +200,6 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     networks: () => `${prefix}networks`,
     personNetworks: (email) => `${prefix}person:${normaliseEmail(email)}:networks`,
     demoClock: () => `${prefix}demo:clock`,
+    dashboardRevoked: (id) => `${prefix}dashboard:revoked:${part('session', id)}`,
   };
 }

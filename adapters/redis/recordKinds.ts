@@ -158,6 +158,7 @@ export const RECORD_KINDS = {
   inbound: { scope: 'global', export: { none: 'a handled delivery id' }, forget: { keep: 'a delivery id, expires within the hour' } },
   pace: { scope: 'global', export: { none: 'a pacing lock' }, forget: { keep: 'a pacing lock of seconds (deleted when it names them)' } },
   networks: { scope: 'global', export: { none: 'network ids' }, forget: { keep: 'network ids' } },
+  dashboardRevoked: { scope: 'global', export: { none: 'a signed-out session id' }, forget: { keep: 'a random session id, expires with the session' } },
   demoClock: { scope: 'global', export: { none: "the demo's clock" }, forget: { keep: "the demo's clock" } },
   bullPrefix: { scope: 'caller', why: 'the delivery jobs: src/cli/personCommand.ts exports and removes them through BullMQ' },
 } as const satisfies Record<KeyBuilder, RecordKind>;

@@ -13,11 +13,13 @@
  */
 import { App, ExpressReceiver, type AnyMiddlewareArgs, type Middleware, type RespondFn } from '@slack/bolt';
 import type { Express } from 'express';
-import type { AppDeps, HttpPlugin } from '../../src/app/server.ts';
-import { Dispatcher } from '../../src/core/dispatch/dispatcher.ts';
-import { RedisInboundLog } from '../redis/inbound.ts';
+import type { Logger } from 'pino';
+import type { Dispatcher } from '../../src/core/dispatch/dispatcher.ts';
+import type { JourneyContext } from '../../src/core/journeys/context.ts';
+import type { IdentityStore } from '../../src/core/ports.ts';
+import type { HttpPlugin } from '../../src/http/plugin.ts';
 import { webClientOptions } from './client.ts';
-import { readSlackConfig, type SlackConfig } from './config.ts';
+import type { SlackConfig, SlackSettings } from './config.ts';
 import { SlackIdentity } from './identity.ts';
 import { onAppHomeOpened, onBlockAction, onSlashCommand, onViewSubmission, type SlackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
@@ -31,13 +33,23 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 /** Largest Slack request accepted; Slack's largest payloads (a modal's view_submission) are far smaller. */
 export const SLACK_BODY_LIMIT = '1mb';
 
+/** What the Slack plugin is given by the composition root (src/app/main.ts). */
+export interface SlackPluginDeps {
+  /** The Slack settings (src/app/env.ts). */
+  slack: SlackSettings;
+  /** The one path from every platform into the core. */
+  dispatcher: Dispatcher;
+  identities: IdentityStore;
+  journeys: Pick<JourneyContext, 'texts'>;
+  logger: Logger;
+}
+
 /**
- * The Slack plugin for startServer(). Reads the Slack settings from `deps.env` now (a malformed
- * setting throws INVALID_CONFIG naming the variable); without them it mounts nothing and logs
- * that Slack is disabled.
+ * The Slack plugin for startServer(). Without Slack settings it mounts nothing and logs that
+ * Slack is disabled.
  */
-export function slackPlugin(deps: AppDeps): HttpPlugin {
-  const settings = readSlackConfig(deps.env);
+export function slackPlugin(deps: SlackPluginDeps): HttpPlugin {
+  const settings = deps.slack;
   if (!settings.enabled) {
     return {
       name: 'slack (disabled)',
@@ -61,7 +73,7 @@ export function slackPlugin(deps: AppDeps): HttpPlugin {
 }
 
 /** Builds the Bolt app on `expressApp` and registers every listener. */
-export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConfig, pending = new Set<Promise<unknown>>()): App {
+export function mountSlack(expressApp: Express, deps: SlackPluginDeps, config: SlackConfig, pending = new Set<Promise<unknown>>()): App {
   const logger = boltLogger(deps.logger);
   const receiver = new ExpressReceiver({
     signingSecret: config.signingSecret,
@@ -82,9 +94,7 @@ export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConf
   });
   const slackLogger = deps.logger.child({ component: 'slack' });
   const s: SlackInbound = {
-    dispatcher:
-      deps.dispatcher ??
-      new Dispatcher({ journeys: deps.journeys, identities: deps.identities, inbound: new RedisInboundLog(deps.redis, { prefix: deps.config.redisPrefix }), logger: slackLogger }),
+    dispatcher: deps.dispatcher,
     identity: new SlackIdentity(deps.identities, deps.logger),
     texts: deps.journeys.texts,
     logger: slackLogger,

@@ -9,7 +9,7 @@ import type { Logger as Pino } from 'pino';
 import type { MessageDraft } from '../../src/core/drafts.ts';
 import type { ChatPlatform, IdentityStore, SentRef } from '../../src/core/ports.ts';
 import { createWebClient } from './client.ts';
-import { readSlackConfig, type SlackConfig } from './config.ts';
+import type { SlackConfig, SlackSettings } from './config.ts';
 import { toDeliveryError } from './deliveryErrors.ts';
 import { SlackIdentity } from './identity.ts';
 import { boltLogger } from './logger.ts';
@@ -75,9 +75,9 @@ export class SlackPlatform implements ChatPlatform {
 
 /**
  * The Slack platform for the scheduler's deliveries, or undefined when Slack is not configured
- * (SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN unset). Throws INVALID_CONFIG when malformed.
+ * (SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN unset).
  */
-export function slackPlatformFrom(deps: { env: NodeJS.ProcessEnv; identities: IdentityStore; logger?: Pino }): SlackPlatform | undefined {
-  const settings = readSlackConfig(deps.env);
+export function slackPlatformFrom(deps: { slack: SlackSettings; identities: IdentityStore; logger?: Pino }): SlackPlatform | undefined {
+  const settings = deps.slack;
   return settings.enabled ? SlackPlatform.create(settings.config, deps.identities, deps.logger) : undefined;
 }

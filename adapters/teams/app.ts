@@ -9,15 +9,17 @@
  * turn (./turn.ts). The SDK answers 200 once the turn is done, or the invoke response.
  */
 import { CloudAdapter } from '@microsoft/agents-hosting';
-import { isLocalRequest, isLoopbackUrl } from '../../src/app/localRequest.ts';
+import { isLocalRequest, isLoopbackUrl } from '../../src/http/localRequest.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import type { AppDeps, HttpPlugin } from '../../src/app/server.ts';
-import { Dispatcher } from '../../src/core/dispatch/dispatcher.ts';
-import { RedisInboundLog } from '../redis/inbound.ts';
+import type { Logger } from 'pino';
+import type { Dispatcher } from '../../src/core/dispatch/dispatcher.ts';
+import type { JourneyContext } from '../../src/core/journeys/context.ts';
+import type { IdentityStore, NetworkStore } from '../../src/core/ports.ts';
+import type { HttpPlugin } from '../../src/http/plugin.ts';
 import { inboundActivitySchema } from './activity.ts';
-import { type TeamsConfig, authConfiguration, readTeamsConfig } from './config.ts';
+import { type TeamsConfig, authConfiguration } from './config.ts';
 import { TeamsPlatform } from './platform.ts';
-import { TeamsReferenceStore } from './references.ts';
+import type { TeamsReferenceStore } from './references.ts';
 import { type TenantPolicy, TenantGate, activityTenant, admits, describePolicy, fallbackPolicy } from './tenants.ts';
 import { type TurnServices, handleTurn } from './turn.ts';
 
@@ -55,12 +57,23 @@ export interface TeamsPlugin extends HttpPlugin {
   idle(): Promise<void>;
 }
 
-/**
- * Builds the Teams plugin. Reads and checks the Teams settings at once, so a wrong
- * configuration (or anonymous mode in production) stops the start with a clear error.
- */
-export function teamsPlugin(deps: AppDeps): TeamsPlugin {
-  const config = readTeamsConfig(deps.env, deps.config.nodeEnv);
+/** What the Teams plugin is given by the composition root (src/app/main.ts). */
+export interface TeamsPluginDeps {
+  /** The Teams settings (src/app/env.ts, which refuses anonymous mode in production). */
+  teams: TeamsConfig;
+  /** The one path from every platform into the core. */
+  dispatcher: Dispatcher;
+  journeys: JourneyContext;
+  store: NetworkStore;
+  identities: IdentityStore;
+  /** Where Samla can reach people and channels in Teams (a Redis repository the root builds). */
+  teamsReferences: TeamsReferenceStore;
+  logger: Logger;
+}
+
+/** Builds the Teams plugin: the endpoint, and the platform the scheduler sends through. */
+export function teamsPlugin(deps: TeamsPluginDeps): TeamsPlugin {
+  const config = deps.teams;
   // With credentials, an activity whose serviceUrl differs from its token's `serviceurl` claim is
   // refused (400), so a valid token cannot make Samla call some other host.
   const adapter = new CloudAdapter(authConfiguration(config), undefined, undefined, { validateServiceUrl: config.auth.mode === 'authenticated' });
@@ -68,14 +81,12 @@ export function teamsPlugin(deps: AppDeps): TeamsPlugin {
   adapter.onTurnError = async (_context, error) => {
     logger.error({ err: error }, 'Unhandled error in a Teams turn');
   };
-  const references = new TeamsReferenceStore(deps.redis, { prefix: deps.config.redisPrefix });
+  const references = deps.teamsReferences;
   const tenants = new TenantGate({ store: deps.store, config, logger, now: deps.journeys.now });
   const pending = new Set<Promise<unknown>>();
   const services: TurnServices = {
     adapter,
-    dispatcher:
-      deps.dispatcher ??
-      new Dispatcher({ journeys: deps.journeys, identities: deps.identities, inbound: new RedisInboundLog(deps.redis, { prefix: deps.config.redisPrefix }), logger }),
+    dispatcher: deps.dispatcher,
     journeys: deps.journeys,
     store: deps.store,
     identities: deps.identities,

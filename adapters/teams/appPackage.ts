@@ -3,7 +3,7 @@
  * (192×192) and `outline.png` (32×32, white on transparent), ready to upload in Teams
  * ("Apps → Manage your apps → Upload an app") or the Teams admin center.
  *
- * Read from the environment:
+ * Its settings, read from the environment by src/app/env.ts (`teamsPackage`):
  *
  * | variable               | meaning                                                     | default                         |
  * |------------------------|-------------------------------------------------------------|---------------------------------|
@@ -15,35 +15,10 @@
  * | `TEAMS_TERMS_URL`      | https address of the terms of use                           | `<website>`vilkar               |
  */
 import { strToU8, zipSync } from 'fflate';
-import { z } from 'zod';
-import { SamlaError } from '../../src/core/errors.ts';
 import { colorIcon, outlineIcon } from './png.ts';
 
 export const MANIFEST_VERSION = '1.22';
 export const MANIFEST_SCHEMA = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
-
-const https = z
-  .string()
-  .trim()
-  .refine((v) => {
-    try {
-      return new URL(v).protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an https:// address');
-
-const packageEnv = z.object({
-  TEAMS_APP_ID: z
-    .string({ error: 'is missing: set it to the bot\'s Microsoft app (client) id from the Azure Bot registration, a GUID' })
-    .trim()
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the bot\'s Microsoft app (client) id, a GUID like 00000000-0000-0000-0000-000000000000'),
-  TEAMS_APP_VERSION: z.string().trim().regex(/^\d+\.\d+\.\d+$/, 'write a version like 1.0.0').default('1.0.0'),
-  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('Samla'),
-  TEAMS_WEBSITE_URL: https.default('https://samla.example.no/'),
-  TEAMS_PRIVACY_URL: https.optional(),
-  TEAMS_TERMS_URL: https.optional(),
-});
 
 export interface PackageSettings {
   appId: string;
@@ -52,27 +27,6 @@ export interface PackageSettings {
   websiteUrl: string;
   privacyUrl: string;
   termsUrl: string;
-}
-
-/** Reads the package settings; INVALID_CONFIG naming each variable to fix (a missing or bad app id first). */
-export function readPackageSettings(env: NodeJS.ProcessEnv): PackageSettings {
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in packageEnv.shape && v !== undefined && v !== ''));
-  const parsed = packageEnv.safeParse(present);
-  if (!parsed.success) {
-    throw new SamlaError('INVALID_CONFIG', 'Cannot build the Teams app package; fix these variables:', {
-      details: parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`),
-    });
-  }
-  const e = parsed.data;
-  const site = e.TEAMS_WEBSITE_URL.endsWith('/') ? e.TEAMS_WEBSITE_URL : `${e.TEAMS_WEBSITE_URL}/`;
-  return {
-    appId: e.TEAMS_APP_ID.toLowerCase(),
-    version: e.TEAMS_APP_VERSION,
-    developerName: e.TEAMS_DEVELOPER_NAME,
-    websiteUrl: site,
-    privacyUrl: e.TEAMS_PRIVACY_URL ?? `${site}personvern`,
-    termsUrl: e.TEAMS_TERMS_URL ?? `${site}vilkar`,
-  };
 }
 
 /** The commands Teams suggests when someone types to Samla (the same words Samla understands). */
@@ -116,8 +70,7 @@ export function teamsManifest(s: PackageSettings): Record<string, unknown> {
 }
 
 /** The zip: manifest.json, color.png and outline.png at its root, as Teams requires. */
-export function buildTeamsPackage(env: NodeJS.ProcessEnv): Uint8Array {
-  const settings = readPackageSettings(env);
+export function buildTeamsPackage(settings: PackageSettings): Uint8Array {
   return zipSync({
     'manifest.json': strToU8(`${JSON.stringify(teamsManifest(settings), null, 2)}\n`),
     'color.png': colorIcon(),

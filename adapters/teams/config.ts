@@ -1,5 +1,6 @@
 /**
- * The Teams adapter's settings, read from the environment once and validated with zod.
+ * The Teams adapter's settings. The composition root reads the variables once (src/app/env.ts,
+ * which checks each with zod) and `teamsConfigFrom` combines them here.
  *
  * | variable                    | maps to (Agents SDK `AuthConfiguration`) | meaning                                                   |
  * |-----------------------------|------------------------------------------|-----------------------------------------------------------|
@@ -22,98 +23,20 @@
  * Which tenants Samla answers is not decided here but by ./tenants.ts (network files plus
  * `TEAMS_ALLOWED_TENANTS`).
  */
-import { z } from 'zod';
 import { SamlaError } from '../../src/core/errors.ts';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const appIdMessage = 'must be the app (client) id of the bot, a GUID like 00000000-0000-0000-0000-000000000000';
-const tenantMessage = 'must be the directory (tenant) id, a GUID like 00000000-0000-0000-0000-000000000000';
-
-const guid = (message: string) => z.string().trim().regex(GUID, message).transform((v) => v.toLowerCase());
-
-/** One more app registration, as written in TEAMS_CONNECTIONS. */
-const connectionSchema = z
-  .strictObject({
-    app_id: guid(appIdMessage),
-    tenant_id: guid(tenantMessage),
-    secret: z.string().min(1).optional(),
-    cert_pem_file: z.string().min(1).optional(),
-    cert_key_file: z.string().min(1).optional(),
-    federated_client_id: guid('must be the client id of a managed identity, a GUID').optional(),
-  })
-  .superRefine((c, ctx) => {
-    const kinds = [c.secret !== undefined, c.cert_pem_file !== undefined || c.cert_key_file !== undefined, c.federated_client_id !== undefined].filter(Boolean).length;
-    if (kinds !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one credential: secret, cert_pem_file with cert_key_file, or federated_client_id' });
-    if ((c.cert_pem_file === undefined) !== (c.cert_key_file === undefined)) ctx.addIssue({ code: 'custom', message: 'a certificate needs both cert_pem_file and cert_key_file' });
-  });
-
-const connectionsSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not JSON; write a list like [{"app_id":"…","tenant_id":"…","secret":"…"}] on one line' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.array(connectionSchema, { error: 'must be a JSON list of app registrations, like [{"app_id":"…","tenant_id":"…","secret":"…"}]' }));
-
-const tenantListSchema = z
-  .string()
-  .transform((text) => text.split(',').map((t) => t.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(GUID, 'write tenant ids (GUIDs) separated by commas')).transform((ts) => [...new Set(ts.map((t) => t.toLowerCase()))]));
-
-const envSchema = z.object({
-  TEAMS_APP_ID: guid(appIdMessage).optional(),
-  TEAMS_APP_PASSWORD: z.string().min(1).optional(),
-  TEAMS_CERT_PEM_FILE: z.string().min(1).optional(),
-  TEAMS_CERT_KEY_FILE: z.string().min(1).optional(),
-  TEAMS_FEDERATED_CLIENT_ID: guid('must be the client id of a managed identity, a GUID').optional(),
-  TEAMS_TENANT_ID: guid(tenantMessage).optional(),
-  TEAMS_ALLOWED_TENANTS: tenantListSchema.optional(),
-  TEAMS_CONNECTIONS: connectionsSchema.optional(),
-  TEAMS_AUTHORITY: z
-    .url({ protocol: /^https?$/, error: 'must be the Entra login URL, like https://login.microsoftonline.com' })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
-  TEAMS_BODY_LIMIT: z
-    .string()
-    .trim()
-    .regex(/^\d+(b|kb|mb)$/i, 'write a size like 256kb or 1mb')
-    .default('256kb'),
-});
-
-export const TEAMS_ENV_NAMES = [
-  'TEAMS_APP_ID',
-  'TEAMS_APP_PASSWORD',
-  'TEAMS_CERT_PEM_FILE',
-  'TEAMS_CERT_KEY_FILE',
-  'TEAMS_FEDERATED_CLIENT_ID',
-  'TEAMS_TENANT_ID',
-  'TEAMS_ALLOWED_TENANTS',
-  'TEAMS_CONNECTIONS',
-  'TEAMS_AUTHORITY',
-  'TEAMS_BODY_LIMIT',
-] as const;
-
-/** The Teams variables, validated; nothing combined yet. */
-export type TeamsEnv = z.output<typeof envSchema>;
-
-/**
- * Parses the Teams variables alone (empty strings count as unset). Throws INVALID_CONFIG
- * naming each variable to fix. Kept apart from the rules between them, so the app's single
- * environment schema can take it over.
- */
-export function readTeamsEnv(env: NodeJS.ProcessEnv): TeamsEnv {
-  const present = Object.fromEntries(TEAMS_ENV_NAMES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new SamlaError('INVALID_CONFIG', 'The Teams settings are not valid; fix these variables (see .env.example):', {
-      details: parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
-    });
-  }
-  return parsed.data;
+/** The Teams variables as src/app/env.ts parsed them (GUIDs lower case); nothing combined yet. */
+export interface TeamsEnv {
+  TEAMS_APP_ID?: string;
+  TEAMS_APP_PASSWORD?: string;
+  TEAMS_CERT_PEM_FILE?: string;
+  TEAMS_CERT_KEY_FILE?: string;
+  TEAMS_FEDERATED_CLIENT_ID?: string;
+  TEAMS_TENANT_ID?: string;
+  TEAMS_ALLOWED_TENANTS?: string[];
+  TEAMS_CONNECTIONS?: { app_id: string; tenant_id: string; secret?: string; cert_pem_file?: string; cert_key_file?: string; federated_client_id?: string }[];
+  TEAMS_AUTHORITY?: string;
+  TEAMS_BODY_LIMIT: string;
 }
 
 /** How an app registration proves who it is when Samla asks Entra for a token. */
@@ -154,12 +77,11 @@ export interface TeamsConfig {
 }
 
 /**
- * Reads the Teams settings. Throws INVALID_CONFIG naming the variables to fix: an id without a
+ * Combines the Teams settings. Throws INVALID_CONFIG naming the variables to fix: an id without a
  * credential (or the reverse), two credentials, a malformed GUID, or anonymous mode when
  * `nodeEnv` is production.
  */
-export function readTeamsConfig(env: NodeJS.ProcessEnv, nodeEnv: string | undefined): TeamsConfig {
-  const e = readTeamsEnv(env);
+export function teamsConfigFrom(e: TeamsEnv, nodeEnv: string | undefined): TeamsConfig {
   const allowedTenants = e.TEAMS_ALLOWED_TENANTS ?? [];
   const credentials: TeamsCredential[] = [
     ...(e.TEAMS_APP_PASSWORD ? [{ kind: 'secret' as const, secret: e.TEAMS_APP_PASSWORD }] : []),

@@ -8,27 +8,32 @@
 import { CloudAdapter } from '@microsoft/agents-hosting';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { readSlackConfig } from '../../adapters/slack/config.ts';
+import type { SlackSettings } from '../../adapters/slack/config.ts';
 import { SlackPlatform } from '../../adapters/slack/platform.ts';
-import { authConfiguration, readTeamsConfig } from '../../adapters/teams/config.ts';
+import { authConfiguration, type TeamsConfig } from '../../adapters/teams/config.ts';
 import { TenantGate } from '../../adapters/teams/tenants.ts';
 import { TeamsPlatform } from '../../adapters/teams/platform.ts';
 import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, IdentityStore, NetworkStore } from '../core/ports.ts';
 
-/** Which platforms the environment configures for delivering; throws INVALID_CONFIG when a setting is malformed. */
-export function deliveringPlatforms(env: NodeJS.ProcessEnv, nodeEnv: string): Platform[] {
+/** The settings this needs (src/app/env.ts reads them; a malformed one throws INVALID_CONFIG there). */
+export interface PlatformSettings {
+  slack: SlackSettings;
+  teams: TeamsConfig;
+}
+
+/** Which platforms the settings configure for delivering. */
+export function deliveringPlatforms(settings: PlatformSettings): Platform[] {
   const out: Platform[] = [];
-  if (readSlackConfig(env).enabled) out.push('slack');
-  if (readTeamsConfig(env, nodeEnv).auth.mode === 'authenticated') out.push('teams');
+  if (settings.slack.enabled) out.push('slack');
+  if (settings.teams.auth.mode === 'authenticated') out.push('teams');
   return out;
 }
 
 /** The configured platforms, on the given Redis connection and store. */
-export function platformsFromEnv(deps: {
-  env: NodeJS.ProcessEnv;
-  nodeEnv: string;
+export function platformsFromSettings(deps: {
+  settings: PlatformSettings;
   redis: Redis;
   prefix: string;
   store: NetworkStore;
@@ -37,9 +42,9 @@ export function platformsFromEnv(deps: {
   now: () => Date;
 }): Partial<Record<Platform, ChatPlatform>> {
   const out: Partial<Record<Platform, ChatPlatform>> = {};
-  const slack = readSlackConfig(deps.env);
+  const slack = deps.settings.slack;
   if (slack.enabled) out.slack = SlackPlatform.create(slack.config, deps.identities, deps.logger.child({ adapter: 'slack' }));
-  const teams = readTeamsConfig(deps.env, deps.nodeEnv);
+  const teams = deps.settings.teams;
   if (teams.auth.mode === 'authenticated') {
     const adapter = new CloudAdapter(authConfiguration(teams), undefined, undefined, { validateServiceUrl: true });
     const refs = new TeamsReferenceStore(deps.redis, { prefix: deps.prefix });

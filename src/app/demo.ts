@@ -19,7 +19,7 @@ import type { DemoClock } from './demoClock.ts';
 import { DEMO_NETWORK_ID, DEMO_VERSIONS, demoStart, loadDemoNetwork } from './demoNetwork.ts';
 import { queueName } from './deliveryQueue.ts';
 import type { RunningScheduler } from './scheduler.ts';
-import type { AppDeps } from './server.ts';
+import type { AppDeps } from './deps.ts';
 
 /**
  * Loads the demo network afresh: what an earlier demo left (its records, scheduler state, queued

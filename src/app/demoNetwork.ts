@@ -25,11 +25,14 @@
  * - Flekkefjord has a new project leader and no steering group.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { localToInstant } from '../core/calendar.ts';
 import { exportNetworkFile, parseNetworkFile } from '../core/networkFile.ts';
 import type { CheckinAnswer, Member, NetworkDefinition, OverallState, PlanPart, ReflectionNote, StatusReport, SteeringMeeting, TaskCompletion } from '../core/model.ts';
 import type { NetworkStore } from '../core/ports.ts';
-import { EMBEDDED_NETWORK } from './main.ts';
+
+/** The network file loaded when Samla holds no network yet (./main.ts), and the demo's source. */
+export const EMBEDDED_NETWORK = fileURLToPath(new URL('../../examples/network.yaml', import.meta.url));
 
 export const DEMO_NETWORK_ID = 'agder-helse-demo';
 /** The demo clock's starting point, local time in the network's zone. */

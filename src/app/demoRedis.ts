@@ -35,7 +35,8 @@ export interface ResolvedRedis {
 }
 
 export interface ResolveRedisOptions {
-  env: NodeJS.ProcessEnv;
+  /** REDIS_URL, when it is set (src/app/env.ts). */
+  url?: string | undefined;
   /** Where `.samla/` goes (the working directory). */
   cwd: string;
   /** Tried when REDIS_URL is unset (tests point it at a port where nothing answers). */
@@ -46,7 +47,7 @@ export interface ResolveRedisOptions {
 
 /** Finds or starts the Redis to use; see the module comment. */
 export async function resolveRedis(opts: ResolveRedisOptions): Promise<ResolvedRedis> {
-  const explicit = opts.env.REDIS_URL?.trim();
+  const explicit = opts.url?.trim();
   if (explicit) return { url: explicit, source: 'env' };
   const fallback = opts.defaultUrl ?? DEFAULT_REDIS_URL;
   const u = new URL(fallback);

@@ -1,6 +1,6 @@
 /**
  * Who counts as "this machine", from configuration (never from a loopback socket plus a Host
- * header alone), read from the environment and validated with zod:
+ * header alone). ./env.ts reads the variables with these schemas, into `Config`:
  *
  * | variable             | meaning |
  * |----------------------|---------|
@@ -9,7 +9,6 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { SamlaError } from '../core/errors.ts';
 
 const NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -23,38 +22,13 @@ function proxyEntry(v: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-const schema = z.object({
-  SAMLA_TRUST_PROXY: z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((list) => list.length > 0 && list.every(proxyEntry), {
-      message: 'list the proxy\'s addresses, comma-separated: 127.0.0.1, 10.0.0.0/8, ::1, or loopback, linklocal, uniquelocal (no hop counts, no "true")',
-    })
-    .optional(),
-  SAMLA_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-});
+/** SAMLA_TRUST_PROXY: a comma-separated list of proxy addresses, ranges or Express's names. */
+export const trustProxySchema = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every(proxyEntry), {
+    message: 'list the proxy\'s addresses, comma-separated: 127.0.0.1, 10.0.0.0/8, ::1, or loopback, linklocal, uniquelocal (no hop counts, no "true")',
+  });
 
-export const EXPOSURE_ENV_NAMES = ['SAMLA_TRUST_PROXY', 'SAMLA_METRICS_PORT'] as const;
-
-export interface ExposureConfig {
-  /** Express `trust proxy`: the proxy's addresses; none when Samla is reached directly. */
-  trustProxy?: string[];
-  /** A second listener on 127.0.0.1 for /metrics only. */
-  metricsPort?: number;
-}
-
-/** Reads the settings; empty strings count as unset. Throws INVALID_CONFIG naming the variable. */
-export function readExposureConfig(env: NodeJS.ProcessEnv): ExposureConfig {
-  const present = Object.fromEntries(EXPOSURE_ENV_NAMES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new SamlaError('INVALID_CONFIG', 'The environment is not valid; fix these variables (see .env.example):', {
-      details: parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`),
-    });
-  }
-  const e = parsed.data;
-  return {
-    ...(e.SAMLA_TRUST_PROXY ? { trustProxy: e.SAMLA_TRUST_PROXY } : {}),
-    ...(e.SAMLA_METRICS_PORT ? { metricsPort: e.SAMLA_METRICS_PORT } : {}),
-  };
-}
+/** SAMLA_METRICS_PORT: a TCP port. */
+export const metricsPortSchema = z.coerce.number().int().min(1).max(65535);

@@ -1,11 +1,11 @@
 /**
  * The composition root of the running service: configuration, Redis, the store, the Slack and
  * Teams adapters on one HTTP server, and the scheduler with its delivery workers. Everything
- * else receives what it needs from here; nothing else reads the environment.
+ * else receives what it needs from here: settings (read once, by ./env.ts), repositories and the
+ * dispatcher. This is the only place the service's Redis connection is opened.
  */
 import { Dispatcher } from '../core/dispatch/dispatcher.ts';
 import { RedisInboundLog } from '../../adapters/redis/inbound.ts';
-import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -13,28 +13,34 @@ import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
 import { slackPlugin } from '../../adapters/slack/app.ts';
 import { slackPlatformFrom } from '../../adapters/slack/platform.ts';
 import { teamsPlugin } from '../../adapters/teams/app.ts';
+import { RedisSessionRevocations } from '../../adapters/redis/dashboardSessions.ts';
+import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
 import type { JourneyContext } from '../core/journeys/context.ts';
 import type { NetworkDefinition, Platform } from '../core/model.ts';
 import { parseNetworkFile } from '../core/networkFile.ts';
+import { EMBEDDED_NETWORK } from './demoNetwork.ts';
 import type { ChatPlatform, ImportResult } from '../core/ports.ts';
-import { readConfig, type Config } from './config.ts';
+import type { Config } from './config.ts';
+import type { AppDeps } from './deps.ts';
+import type { Env } from './env.ts';
 import { createLogger } from './logging.ts';
 import { Metrics } from './metrics.ts';
 import { loadTexts } from './prompts.ts';
 import { connectRedis } from './redis.ts';
-import { readRetentionConfig, runRetention, type RetentionReport } from './retention.ts';
+import { runRetention, type RetentionReport } from './retention.ts';
 import { startScheduler, type RunningScheduler } from './scheduler.ts';
-import { readSchedulerConfig } from './schedulerConfig.ts';
-import { startServer, type AppDeps, type HttpPlugin, type RunningServer } from './server.ts';
+import { startServer, type HttpPlugin, type RunningServer } from './server.ts';
 
 /** How often a running Samla deletes reflection notes past their retention. */
 export const RETENTION_EVERY_MS = 6 * 3600_000;
 
-/** The network file loaded when Samla holds no network yet. */
-export const EMBEDDED_NETWORK = fileURLToPath(new URL('../../examples/network.yaml', import.meta.url));
+export { EMBEDDED_NETWORK };
 
 export interface SamlaOptions {
-  env?: NodeJS.ProcessEnv;
+  /** The environment's settings (./env.ts); every section is checked before anything starts. */
+  settings: Env;
+  /** Overrides REDIS_URL (`samla start` with its private redis-server). */
+  redisUrl?: string;
   /** Overrides PORT; 0 picks a free port. */
   port?: number;
   /** The address to listen on, default every interface (demo mode: 127.0.0.1). */
@@ -66,11 +72,12 @@ export interface RunningSamla {
   close(): Promise<void>;
 }
 
-export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla> {
-  const env = opts.env ?? process.env;
-  const config = readConfig(env);
-  const schedulerConfig = readSchedulerConfig(env);
-  const retention = readRetentionConfig(env);
+export async function startSamla(opts: SamlaOptions): Promise<RunningSamla> {
+  const { settings } = opts;
+  settings.checkAll();
+  const config: Config = { ...settings.config, ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}) };
+  const schedulerConfig = settings.scheduler;
+  const retention = settings.retention;
   const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? (() => new Date());
   const redis: Redis = await connectRedis(config.redisUrl);
@@ -82,16 +89,12 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
     await redis.quit().catch(() => redis.disconnect());
   };
   try {
-    const store = new RedisStore(redis, { prefix: config.redisPrefix });
-    const identities = new RedisIdentityStore(redis, { prefix: config.redisPrefix });
-    const texts = loadTexts();
-    const journeys: JourneyContext = { store, texts, now };
     const metrics = new Metrics();
+    const deps = buildAppDeps({ settings, config, redis, logger, now, metrics });
+    const { store, identities, journeys } = deps;
+    const texts = journeys.texts;
     metrics.watchRedis(redis);
     metrics.watchSignals(store, now);
-    // The one path from Slack and Teams into the core (redeliveries, identity, journeys).
-    const dispatcher = new Dispatcher({ journeys, identities, inbound: new RedisInboundLog(redis, { prefix: config.redisPrefix }), logger });
-    const deps: AppDeps = { config, env, redis, store, identities, journeys, logger, metrics, dispatcher };
 
     if (opts.prepare) await opts.prepare(deps);
     // The import runs on a connection without the service's command timeout: one big transaction.
@@ -113,7 +116,7 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
     server.health.addCheck('deliveries', () => {
       throw new Error('the scheduler has not started yet');
     });
-    const slack = slackPlatformFrom({ env, identities, logger });
+    const slack = slackPlatformFrom({ slack: settings.slack, identities, logger });
     const platforms: Partial<Record<Platform, ChatPlatform>> = { teams: teams.platform, ...(slack ? { slack } : {}) };
     const scheduler = await startScheduler({
       redis,
@@ -175,6 +178,35 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
     await shutdown(() => {});
     throw err;
   }
+}
+
+/**
+ * The services on one Redis connection, as the service wires them: the store, the identity and
+ * Teams-reference repositories, the journeys' context and the dispatcher (the one path from Slack
+ * and Teams into the core: redeliveries, identity, journeys). Tests wire their apps with it too.
+ */
+export function buildAppDeps(o: { settings: Env; config?: Config; redis: Redis; logger: Logger; now: () => Date; metrics?: Metrics }): AppDeps & { store: RedisStore; identities: RedisIdentityStore } {
+  const config = o.config ?? o.settings.config;
+  const prefix = config.redisPrefix;
+  const store = new RedisStore(o.redis, { prefix });
+  const identities = new RedisIdentityStore(o.redis, { prefix });
+  const journeys: JourneyContext = { store, texts: loadTexts(), now: o.now };
+  const dispatcher = new Dispatcher({ journeys, identities, inbound: new RedisInboundLog(o.redis, { prefix }), logger: o.logger });
+  return {
+    config,
+    slack: o.settings.slack,
+    teams: o.settings.teams,
+    web: o.settings.web,
+    redis: o.redis,
+    store,
+    identities,
+    teamsReferences: new TeamsReferenceStore(o.redis, { prefix }),
+    revokedSessions: new RedisSessionRevocations(o.redis, { prefix }),
+    journeys,
+    logger: o.logger,
+    ...(o.metrics ? { metrics: o.metrics } : {}),
+    dispatcher,
+  };
 }
 
 /** Imports `file` when given; otherwise the embedded network when Samla holds none yet. */

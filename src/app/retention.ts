@@ -1,6 +1,6 @@
 /**
  * Retention of reflection notes: a network's notes are deleted SAMLA_REFLECTION_RETENTION_MONTHS
- * (default 12) calendar months after its last gathering ends, in the network's time zone. Run by
+ * (default 12, read by ./env.ts) calendar months after its last gathering ends, in the network's time zone. Run by
  * every running Samla at start and every 6 hours (src/app/main.ts), and by `samla retention`.
  * Idempotent and safe in several processes at once: the deletion is one Lua script per network
  * (adapters/redis/retention.ts) that leaves a `reflections.deleted` event with the count only.
@@ -10,7 +10,6 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { createKeys } from '../../adapters/redis/keys.ts';
 import { deleteReflections } from '../../adapters/redis/retention.ts';
-import { SamlaError } from '../core/errors.ts';
 import type { NetworkDefinition } from '../core/model.ts';
 import type { NetworkStore } from '../core/ports.ts';
 import { gatheringSpan } from '../core/schedule.ts';
@@ -21,18 +20,11 @@ export interface RetentionConfig {
   months: number;
 }
 
-/** Reads SAMLA_REFLECTION_RETENTION_MONTHS (1–240, default 12); empty counts as unset. */
-export function readRetentionConfig(env: NodeJS.ProcessEnv = process.env): RetentionConfig {
-  const raw = env.SAMLA_REFLECTION_RETENTION_MONTHS;
-  if (raw === undefined || raw.trim() === '') return { months: DEFAULT_RETENTION_MONTHS };
-  const parsed = z.coerce.number().int().min(1).max(240).safeParse(raw.trim());
-  if (!parsed.success) {
-    throw new SamlaError('INVALID_CONFIG', 'The retention setting is not valid:', {
-      details: [`SAMLA_REFLECTION_RETENTION_MONTHS=${JSON.stringify(raw)}: write a whole number of months from 1 to 240, e.g. 12`],
-    });
-  }
-  return { months: parsed.data };
-}
+/** What a retention in months must be, in words (after the variable or option it came from). */
+export const RETENTION_MONTHS_PROBLEM = 'write a whole number of months from 1 to 240, e.g. 12';
+
+/** A retention in months, 1–240: SAMLA_REFLECTION_RETENTION_MONTHS (./env.ts) and `samla person retention --months`. */
+export const retentionMonths = z.coerce.number().int().min(1).max(240);
 
 /** When a network's last gathering ends; undefined for a network without gatherings. */
 export function networkEnd(def: NetworkDefinition): Date | undefined {

@@ -21,39 +21,25 @@
  */
 import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Dispatcher } from '../core/dispatch/dispatcher.ts';
-import type { JourneyContext } from '../core/journeys/context.ts';
-import type { IdentityStore, NetworkStore } from '../core/ports.ts';
 import type { Config } from './config.ts';
+import type { HttpPlugin } from '../http/plugin.ts';
 import { requestIds } from './logging.ts';
 import type { Metrics } from './metrics.ts';
-import { readExposureConfig } from './exposureConfig.ts';
-import { isLocalRequest } from './localRequest.ts';
+import { isLocalRequest } from '../http/localRequest.ts';
 import { timingSafeEqual } from 'node:crypto';
 
-/** What the composition root hands every adapter. */
-export interface AppDeps {
-  config: Config;
-  env: NodeJS.ProcessEnv;
-  redis: Redis;
-  store: NetworkStore;
-  identities: IdentityStore;
-  journeys: JourneyContext;
+/** What the server itself uses (the composition root's AppDeps has it all). */
+export interface ServerDeps {
+  config: Pick<Config, 'port' | 'metricsToken' | 'trustProxy' | 'metricsPort'>;
+  /** Readiness asks it for PING. */
+  redis: { ping(): Promise<unknown> };
   logger: Logger;
   /** Prometheus metrics (./metrics.ts); without it /metrics answers 404. */
   metrics?: Metrics;
-  /** The one path from every platform into the core; the plugins build one from the above when absent. */
-  dispatcher?: Dispatcher;
 }
 
-/** An adapter's HTTP part: mounts its routes; `close` stops what it started. */
-export interface HttpPlugin {
-  name: string;
-  mount(app: Express): void | Promise<void>;
-  close?(): Promise<void>;
-}
+export type { HttpPlugin } from '../http/plugin.ts';
 
 /** A readiness check: resolves when ready, throws (or rejects) with the reason when not. */
 export type ReadinessCheck = () => Promise<void> | void;
@@ -141,11 +127,10 @@ export function bodyLimit(max: number): RequestHandler {
 }
 
 /** Builds the app with the operator routes and the plugins' routes. */
-export async function createApp(deps: AppDeps, plugins: HttpPlugin[], health = new Health(), opts: ServerOptions = {}, tracker = { n: 0 }): Promise<Express> {
+export async function createApp(deps: ServerDeps, plugins: HttpPlugin[], health = new Health(), opts: ServerOptions = {}, tracker = { n: 0 }): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
-  const exposure = readExposureConfig(deps.env);
-  app.set('trust proxy', exposure.trustProxy ?? false);
+  app.set('trust proxy', deps.config.trustProxy ?? false);
   app.use(requestIds(deps.logger));
   app.use((req, res, next) => {
     if (health.draining && req.path !== '/healthz') {
@@ -212,7 +197,7 @@ export async function createApp(deps: AppDeps, plugins: HttpPlugin[], health = n
 }
 
 /** Listens on `port` (0 for any free port, in tests). */
-export async function startServer(deps: AppDeps, plugins: HttpPlugin[], port = deps.config.port, host?: string, opts: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(deps: ServerDeps, plugins: HttpPlugin[], port = deps.config.port, host?: string, opts: ServerOptions = {}): Promise<RunningServer> {
   const health = new Health();
   const tracker = { n: 0 };
   const app = await createApp(deps, plugins, health, opts, tracker);
@@ -256,8 +241,8 @@ export async function startServer(deps: AppDeps, plugins: HttpPlugin[], port = d
 }
 
 /** SAMLA_METRICS_PORT: /metrics alone, without a token, on 127.0.0.1 (never another interface). */
-async function startMetricsListener(deps: AppDeps): Promise<Server | undefined> {
-  const { metricsPort } = readExposureConfig(deps.env);
+async function startMetricsListener(deps: ServerDeps): Promise<Server | undefined> {
+  const { metricsPort } = deps.config;
   const metrics = deps.metrics;
   if (metricsPort === undefined || !metrics) return undefined;
   const app = express();

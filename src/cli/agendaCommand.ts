@@ -12,7 +12,6 @@ import { localToInstant } from '../core/calendar.ts';
 import { invalidInput } from '../core/errors.ts';
 import type { NetworkDefinition } from '../core/model.ts';
 import type { ItemDeliveryCounts } from '../core/scheduler/ports.ts';
-import { readSchedulerConfig } from '../app/schedulerConfig.ts';
 import type { NetworkStore } from '../core/ports.ts';
 import { gatheringSpan } from '../core/schedule.ts';
 import { line, printJson, type CliContext } from './io.ts';
@@ -48,7 +47,7 @@ export function registerAgendaCommand(program: Command, ctx: CliContext): void {
         throw invalidInput(`--to (${to.toISOString()}) must be after --from (${from.toISOString()}).`);
       }
       const lastStatus = await lastStatusByMunicipality(store, def);
-      const items = planAgenda(def, { from, to }, { lastStatus, reminderFraction: readSchedulerConfig(ctx.env).reminderFraction });
+      const items = planAgenda(def, { from, to }, { lastStatus, reminderFraction: ctx.settings.scheduler.reminderFraction });
       const counts = await (await ctx.schedule()).counts(def.id);
       const marked = items.map((item) => ({ ...item, delivery: deliveryMarks(item, counts.get(item.id)) }));
       if (opts.json) {

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../app/config.ts';
 import type { DeliveryRuntime } from '../app/deliveryRuntime.ts';
+import type { Env } from '../app/env.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
 import type { ScheduleStore } from '../core/scheduler/ports.ts';
@@ -16,7 +17,8 @@ export interface Output {
 export interface CliContext {
   stdout: Output;
   stderr: Output;
-  env: NodeJS.ProcessEnv;
+  /** The environment's settings, read once by the composition root (src/cli/main.ts). */
+  settings: Env;
   cwd: string;
   now: () => Date;
   /** Opens the store on first use; commands that need no Redis never connect. */

@@ -1,5 +1,7 @@
 /**
- * The `samla` command line: the composition root for one-shot commands.
+ * The `samla` command line: the composition root for one-shot commands (and, through
+ * ./startCommand.ts, of the service). It reads the environment once (src/app/env.ts) and opens
+ * the Redis connection the commands share.
  * Exit codes: 0 ok, 1 failure (e.g. Redis unreachable), 2 bad usage or bad input.
  */
 import { Command, CommanderError } from 'commander';
@@ -7,13 +9,12 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
-import { deliveringPlatforms, platformsFromEnv } from '../app/cliPlatforms.ts';
+import { deliveringPlatforms, platformsFromSettings } from '../app/cliPlatforms.ts';
+import { readEnv } from '../app/env.ts';
 import { createLogger } from '../app/logging.ts';
-import { readConfig, type Config } from '../app/config.ts';
 import { DeliveryRuntime } from '../app/deliveryRuntime.ts';
 import { loadTexts } from '../app/prompts.ts';
 import { connectRedis } from '../app/redis.ts';
-import { readSchedulerConfig } from '../app/schedulerConfig.ts';
 import { SamlaError, isSamlaError } from '../core/errors.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
@@ -29,7 +30,8 @@ import { registerTickCommand } from './tickCommand.ts';
 export interface MainDeps {
   stdout?: Output;
   stderr?: Output;
-  env?: NodeJS.ProcessEnv;
+  /** The environment (default: process.env); read once, here. */
+  env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   now?: () => Date;
   /**
@@ -46,24 +48,23 @@ export interface MainDeps {
 export async function main(args: string[], deps: MainDeps = {}): Promise<number> {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
-  const env = deps.env ?? process.env;
+  const settings = readEnv(deps.env);
   let redis: Redis | undefined;
   let store: NetworkStore | undefined;
-  let config: Config | undefined;
   let delivery: DeliveryRuntime | undefined;
   let schedule: RedisScheduleStore | undefined;
   let logger: Logger | undefined;
   // JSON log lines on stderr: warnings and errors (a delivery that failed, and why) unless LOG_LEVEL says otherwise.
-  const cliLogger = () => (logger ??= createLogger(env.LOG_LEVEL ? ctx.config().logLevel : 'warn', { write: (s: string) => void stderr.write(s) }));
+  const cliLogger = () => (logger ??= createLogger(settings.logLevelGiven ? ctx.config().logLevel : 'warn', { write: (s: string) => void stderr.write(s) }));
 
   const ctx: CliContext = {
     stdout,
     stderr,
-    env,
+    settings,
     cwd: deps.cwd ?? process.cwd(),
     now: deps.now ?? (() => new Date()),
     ...(deps.untilStopped ? { untilStopped: deps.untilStopped } : {}),
-    config: () => (config ??= readConfig(env)),
+    config: () => settings.config,
     store: async () => {
       if (!store) {
         const cfg = ctx.config();
@@ -89,7 +90,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
           texts: loadTexts(),
           prefix: ctx.config().redisPrefix,
           clock: ctx.now,
-          config: readSchedulerConfig(env),
+          config: settings.scheduler,
           logger: cliLogger(),
         });
       }
@@ -98,13 +99,12 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
     platforms: async () => {
       const cfg = ctx.config();
       // What the environment configures (checked before anything connects), unless a test passes its own.
-      const fromEnv = deps.platforms ? [] : deliveringPlatforms(env, cfg.nodeEnv);
+      const fromEnv = deps.platforms ? [] : deliveringPlatforms(settings);
       let given = deps.platforms;
       if (!given && fromEnv.length > 0) {
         await ctx.store();
-        given = platformsFromEnv({
-          env,
-          nodeEnv: cfg.nodeEnv,
+        given = platformsFromSettings({
+          settings,
           redis: redis!,
           prefix: cfg.redisPrefix,
           store: store!,

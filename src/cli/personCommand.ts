@@ -13,7 +13,7 @@
 import type { Command } from 'commander';
 import { PersonData } from '../../adapters/redis/personData.ts';
 import { exportPersonJobs, forgetPersonJobs } from '../app/personJobs.ts';
-import { readRetentionConfig, runRetention } from '../app/retention.ts';
+import { RETENTION_MONTHS_PROBLEM, retentionMonths, runRetention } from '../app/retention.ts';
 import { invalidInput } from '../core/errors.ts';
 import { normaliseEmail } from '../core/people.ts';
 import { line, printJson, type CliContext } from './io.ts';
@@ -77,11 +77,18 @@ export function registerPersonCommands(program: Command, ctx: CliContext): void 
     .option('--months <n>', 'override SAMLA_REFLECTION_RETENTION_MONTHS')
     .option('--json', 'print as JSON')
     .action(async (opts: { months?: string; json?: boolean }) => {
-      const months = opts.months === undefined ? readRetentionConfig(ctx.env).months : readRetentionConfig({ SAMLA_REFLECTION_RETENTION_MONTHS: opts.months }).months;
+      const months = opts.months === undefined ? ctx.settings.retention.months : monthsOption(opts.months);
       const redis = await ctx.redis();
       const report = await runRetention(redis, await ctx.store(), { prefix: ctx.config().redisPrefix, months, now: ctx.now() });
       if (opts.json) return printJson(ctx.stdout, report);
       if (report.networks.length === 0) line(ctx.stdout, `No network ended more than ${months} months ago; nothing to delete.`);
       for (const n of report.networks) line(ctx.stdout, `${n.network}: retention ran out ${n.expiresAt}; ${n.deleted} reflection note(s) deleted.`);
     });
+}
+
+/** `--months`, 1–240, like SAMLA_REFLECTION_RETENTION_MONTHS. */
+function monthsOption(raw: string): number {
+  const parsed = retentionMonths.safeParse(raw.trim());
+  if (!parsed.success) throw invalidInput(`--months ${JSON.stringify(raw)}: ${RETENTION_MONTHS_PROBLEM}.`);
+  return parsed.data;
 }

@@ -14,10 +14,6 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readSlackConfig } from '../../adapters/slack/config.ts';
-import { readTeamsConfig } from '../../adapters/teams/config.ts';
-import { readConfig } from '../app/config.ts';
-import { readExposureConfig } from '../app/exposureConfig.ts';
 import { DemoTime, startDemoNetwork } from '../app/demo.ts';
 import { DemoClock } from '../app/demoClock.ts';
 import { DEMO_NETWORK_ID } from '../app/demoNetwork.ts';
@@ -27,7 +23,6 @@ import { planAgenda } from '../core/agenda.ts';
 import { instantToLocal } from '../core/calendar.ts';
 import { invalidInput } from '../core/errors.ts';
 import { webPlugin, type WebPlugin } from '../web/plugin.ts';
-import { readWebConfig } from '../web/config.ts';
 import { networkEnd } from './agendaCommand.ts';
 import { line, type CliContext } from './io.ts';
 import { fmt } from './networkView.ts';
@@ -45,23 +40,23 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         throw invalidInput(`--port "${opts.port}" is not a port number like 3978.`);
       }
       // Every setting is checked before anything starts (a wrong one stops here, with its name).
-      const config = readConfig(ctx.env);
-      readWebConfig(ctx.env);
-      readExposureConfig(ctx.env);
-      const platformsConfigured = readSlackConfig(ctx.env).enabled || readTeamsConfig(ctx.env, config.nodeEnv).auth.mode === 'authenticated';
+      const settings = ctx.settings;
+      settings.checkAll();
+      const config = settings.config;
+      const platformsConfigured = settings.slack.enabled || settings.teams.auth.mode === 'authenticated';
       if (opts.demo && config.nodeEnv === 'production') {
         throw invalidInput('--demo runs Samla on a simulated clock with a local chat that lets anyone on this machine act as anyone; it is refused with NODE_ENV=production.');
       }
       const demoMode = !!opts.demo || !platformsConfigured;
 
-      const redis = await resolveRedis({ env: ctx.env, cwd: ctx.cwd });
+      const redis = await resolveRedis({ url: settings.redisUrlGiven, cwd: ctx.cwd });
       try {
-        const env = redis.source === 'embedded' ? { ...ctx.env, REDIS_URL: redis.url } : ctx.env;
         const clock = new DemoClock(() => ctx.now().getTime());
         let demoLoaded = false;
         let web: WebPlugin | undefined;
         const samla = await startSamla({
-          env,
+          settings,
+          ...(redis.source === 'embedded' ? { redisUrl: redis.url } : {}),
           now: demoMode ? () => clock.now() : ctx.now,
           // The demo lets anyone act as anyone: it answers this machine only, on 127.0.0.1.
           ...(demoMode ? { demo: true, host: '127.0.0.1' } : {}),
@@ -119,7 +114,7 @@ async function printBanner(
   const out = (s = '') => line(ctx.stdout, s);
   const networks = await samla.deps.store.listNetworks();
   const now = samla.deps.journeys.now();
-  const web = readWebConfig(samla.deps.env);
+  const web = samla.deps.web;
   out(`Samla is running on ${samla.url}`);
   if (o.demoMode) {
     out(`  Chat:      ${o.web?.chatUnavailable ? `off (${o.web.chatUnavailable})` : `${samla.url}/chat  (pick who you are; the time control moves the demo clock)`}`);
@@ -128,7 +123,7 @@ async function printBanner(
     out(`  Dashboard: ${samla.url}/dashboard  ${web.secret ? '(organisers sign in with the link Samla sends when they type "dashboard")' : '(closed: set SAMLA_DASHBOARD_SECRET to let organisers sign in)'}`);
   }
   out(`  Slack:     ${samla.platforms.slack ? `${samla.url}/slack/events` : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)'}`);
-  const teams = readTeamsConfig(samla.deps.env, samla.config.nodeEnv).auth;
+  const teams = samla.deps.teams.auth;
   out(
     `  Teams:     ${samla.url}/api/messages  ${
       teams.mode === 'authenticated'

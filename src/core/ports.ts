@@ -3,8 +3,7 @@
  * never imports an adapter.
  */
 import type { MessageDraft } from './drafts.ts';
-import type { StoredDigestSnapshot } from './lagging/digest.ts';
-import type { NudgeRecord } from './lagging/nudges.ts';
+import type { NudgeRecord, StoredDigestSnapshot } from './followUp.ts';
 import type {
   CheckinAnswer,
   LeaderChange,
@@ -198,4 +197,23 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
     this.unreachable = options?.unreachable ?? false;
   }
+}
+
+export interface DashboardLink {
+  url: string;
+  /** How long the link works; absent for a local link that needs no sign-in (demo mode). */
+  minutes?: number;
+}
+
+/** Makes dashboard links (`dashboard` in chat); the web adapter implements it (src/web/access.ts). */
+export interface DashboardLinks {
+  /** A link that signs this person in, or undefined when sign-in is not set up. */
+  linkFor(email: string): DashboardLink | undefined;
+}
+
+/** Dashboard sessions signed out before they expire (adapters/redis/dashboardSessions.ts). */
+export interface SessionRevocations {
+  /** Ends the session `id` for good (kept until `expires`, when its token stops working anyway). */
+  revoke(id: string, expires: Date, now: Date): Promise<void>;
+  isRevoked(id: string): Promise<boolean>;
 }

@@ -71,7 +71,7 @@ export function verifyToken(secret: string, token: string, typ: TokenPurpose, no
   return { ok: true, email: claims.sub, expires: new Date(claims.exp * 1000), ...(claims.jti ? { id: claims.jti } : {}) };
 }
 
-import { isLocalRequest } from '../app/localRequest.ts';
+import { isLocalRequest } from '../http/localRequest.ts';
 
 export { isLocalRequest };
 

@@ -23,18 +23,19 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import { z } from 'zod';
 import { storeDirectory } from '../../adapters/directline/accounts.ts';
 import { DirectLineBridge } from '../../adapters/directline/bridge.ts';
-import { readTeamsConfig } from '../../adapters/teams/config.ts';
+import type { Logger } from 'pino';
+import type { TeamsConfig } from '../../adapters/teams/config.ts';
 import type { DemoClock } from '../app/demoClock.ts';
 import type { DemoTime } from '../app/demo.ts';
-import type { AppDeps, HttpPlugin } from '../app/server.ts';
 import { isSamlaError } from '../core/errors.ts';
 import { formatWhen } from '../core/format.ts';
-import { whoAmI } from '../core/journeys/context.ts';
+import { whoAmI, type JourneyContext } from '../core/journeys/context.ts';
 import type { Locale, NetworkDefinition } from '../core/model.ts';
+import type { NetworkStore, SessionRevocations } from '../core/ports.ts';
+import type { HttpPlugin } from '../http/plugin.ts';
 import { SESSION_COOKIE, clearedSessionCookie, cookie, dashboardLinks, isLocalRequest, sessionCookie, verifyToken, viewerOf, type AccessMode, type Refusal } from './access.ts';
-import { RevokedSessions } from './sessions.ts';
 import { chatBody } from './chat/page.ts';
-import { readWebConfig } from './config.ts';
+import type { WebConfig } from './config.ts';
 import { networkView } from './dashboard/model.ts';
 import { dashboardBody } from './dashboard/page.ts';
 import { STYLES, esc, localeParam, messagePage, page } from './html.ts';
@@ -130,18 +131,31 @@ const clockBody = z.object({
   lang: z.string().optional(),
 });
 
-export function webPlugin(deps: AppDeps, samla: SamlaHandle, demo?: DemoRuntime): WebPlugin {
-  const config = readWebConfig(deps.env);
+/** What the web pages are given by the composition root (src/cli/startCommand.ts). */
+export interface WebPluginDeps {
+  /** The dashboard's settings (src/app/env.ts). */
+  web: WebConfig;
+  /** The Teams settings: the local chat needs Teams to run anonymously. */
+  teams: TeamsConfig;
+  store: NetworkStore;
+  /** Sessions signed out before they expire. */
+  revokedSessions: SessionRevocations;
+  journeys: JourneyContext;
+  logger: Logger;
+}
+
+export function webPlugin(deps: WebPluginDeps, samla: SamlaHandle, demo?: DemoRuntime): WebPlugin {
+  const config = deps.web;
   const texts = deps.journeys.texts;
   const logger = deps.logger.child({ adapter: 'web' });
   const realNow = () => new Date();
-  const revokedSessions = new RevokedSessions(deps.redis, deps.config.redisPrefix);
+  const revokedSessions = deps.revokedSessions;
   const mode: AccessMode = { demo: !!demo, ...(config.secret ? { secret: config.secret } : {}), revoked: (id) => revokedSessions.isRevoked(id) };
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   // The chat journeys (`dashboard` in Teams and Slack) share this context object: they now hand out links.
   deps.journeys.dashboard = dashboardLinks({ demo: !!demo, ...(config.secret ? { secret: config.secret } : {}), baseUrl: () => config.publicUrl ?? samla.url(), linkMinutes: config.linkMinutes });
 
-  const teams = readTeamsConfig(deps.env, deps.config.nodeEnv);
+  const teams = deps.teams;
   const chatUnavailable = demo && teams.auth.mode !== 'anonymous' ? texts.t('nb', 'web.chat_needs_anonymous_teams') : undefined;
   // Samla calls itself on 127.0.0.1 ("localhost" may resolve to ::1, where nothing listens).
   const selfUrl = () => samla.url().replace('//localhost:', '//127.0.0.1:');

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { freePort } from '../../src/app/demoRedis.ts';
 import { startSamla, type RunningSamla } from '../../src/app/main.ts';
+import { readEnv } from '../../src/app/env.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slackApi.ts';
 import { BOT_TOKEN, SIGNING_SECRET, USERS, type Harness } from '../slack/harness.ts';
 
@@ -47,7 +48,7 @@ export async function startFullSamla(opts: { redisUrl: string; prefix: string; n
   const fake = await startFakeSlackApi();
   for (const u of Object.values(USERS)) fake.users.set(u.id, { ...u });
   const samla = await startSamla({
-    env: {
+    settings: readEnv({
       REDIS_URL: opts.redisUrl,
       SAMLA_REDIS_PREFIX: opts.prefix,
       LOG_LEVEL: 'silent',
@@ -59,7 +60,7 @@ export async function startFullSamla(opts: { redisUrl: string; prefix: string; n
       SAMLA_SLACK_CONVERSATION_INTERVAL_MS: '0',
       SAMLA_DELIVERY_BACKOFF_MS: '50',
       ...(opts.env ?? {}),
-    },
+    }),
     port: 0,
     host: '127.0.0.1',
     networkFile: EXAMPLE,

@@ -12,12 +12,18 @@ import { networkInterfaces } from 'node:os';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readExposureConfig } from '../../src/app/exposureConfig.ts';
-import { isLocalRequest } from '../../src/app/localRequest.ts';
+import { readEnv } from '../../src/app/env.ts';
+import { isLocalRequest } from '../../src/http/localRequest.ts';
 import { main } from '../../src/cli/main.ts';
 import { connectTestRedis, deleteUnder, redisUrl } from '../helpers/redis.ts';
 import { freePort, startFullSamla, uniquePrefix, type FullSamla } from './helpers.ts';
 import type { Redis } from 'ioredis';
+
+/** SAMLA_TRUST_PROXY and SAMLA_METRICS_PORT as the environment schema reads them (src/app/env.ts). */
+function readExposureConfig(env: Record<string, string>) {
+  const c = readEnv(env).config;
+  return { ...(c.trustProxy ? { trustProxy: c.trustProxy } : {}), ...(c.metricsPort ? { metricsPort: c.metricsPort } : {}) };
+}
 
 const TOKEN = 'a-metrics-token-0123456789';
 

@@ -10,6 +10,7 @@ import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
 import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
 import { DeliveryRuntime } from '../../src/app/deliveryRuntime.ts';
 import { startSamla } from '../../src/app/main.ts';
+import { readEnv } from '../../src/app/env.ts';
 import { loadTexts } from '../../src/app/prompts.ts';
 import { reflectionsExpireAt } from '../../src/app/retention.ts';
 import { main } from '../../src/cli/main.ts';
@@ -198,7 +199,7 @@ describe('retention of reflection notes', () => {
     await s2.importNetwork(loadExampleNetwork(), { now: new Date('2027-01-02T10:00:00Z') });
     await s2.recordReflection({ id: 'r9', network: N, municipality: '4204', email: ANNE, at: at('2027-02-18T09:00Z'), topic: 'x', discussed: 'y', willTry: 'z', share: 'no' });
     const samla = await startSamla({
-      env: { REDIS_URL: t.url, SAMLA_REDIS_PREFIX: own, LOG_LEVEL: 'silent', SAMLA_TICK_EVERY_MS: '3600000' },
+      settings: readEnv({ REDIS_URL: t.url, SAMLA_REDIS_PREFIX: own, LOG_LEVEL: 'silent', SAMLA_TICK_EVERY_MS: '3600000' }),
       port: 0,
       host: '127.0.0.1',
       now: () => new Date('2028-11-01T10:00:00Z'),

@@ -9,10 +9,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { slackPlugin } from '../../adapters/slack/app.ts';
-import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
-import { readConfig } from '../../src/app/config.ts';
-import { loadTexts } from '../../src/app/prompts.ts';
-import { startServer, type AppDeps, type RunningServer } from '../../src/app/server.ts';
+import type { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
+import type { AppDeps } from '../../src/app/deps.ts';
+import { readEnv } from '../../src/app/env.ts';
+import { buildAppDeps } from '../../src/app/main.ts';
+import { startServer, type RunningServer } from '../../src/app/server.ts';
 import type { ActionPayload } from '../../src/core/drafts.ts';
 import type { NetworkDefinition } from '../../src/core/model.ts';
 import { parseNetworkFile } from '../../src/core/networkFile.ts';
@@ -54,21 +55,12 @@ export async function startHarness(now = new Date('2027-01-25T10:00:00Z')): Prom
   const fake = await startFakeSlackApi();
   for (const u of Object.values(USERS)) fake.users.set(u.id, { ...u });
   const db = await testRedis();
-  const store = new RedisStore(db.redis, { prefix: db.prefix });
-  const identities = new RedisIdentityStore(db.redis, { prefix: db.prefix });
+  const clock = { now };
+  const env = { REDIS_URL: db.url, SAMLA_REDIS_PREFIX: db.prefix, PORT: '3978', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: fake.apiUrl };
+  const deps = buildAppDeps({ settings: readEnv(env), redis: db.redis, logger: pino({ level: 'silent' }), now: () => clock.now });
+  const { store, identities } = deps;
   const network = loadExampleNetwork();
   await store.importNetwork(network, { now });
-  const clock = { now };
-  const env = { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: fake.apiUrl };
-  const deps: AppDeps = {
-    config: readConfig({ REDIS_URL: db.url, SAMLA_REDIS_PREFIX: db.prefix, PORT: '3978' }),
-    env,
-    redis: db.redis,
-    store,
-    identities,
-    journeys: { store, texts: loadTexts(), now: () => clock.now },
-    logger: pino({ level: 'silent' }),
-  };
   const server = await startServer(deps, [slackPlugin(deps)], 0, '127.0.0.1');
   return {
     fake,

@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { readSlackConfig } from '../../adapters/slack/config.ts';
+import { readEnv } from '../../src/app/env.ts';
+
+const readSlackConfig = (env: Record<string, string>) => readEnv(env).slack;
 import { slackPlugin } from '../../adapters/slack/app.ts';
 import { SlackPlatform, slackPlatformFrom } from '../../adapters/slack/platform.ts';
 import { RedisIdentityStore } from '../../adapters/redis/store.ts';
@@ -78,7 +80,7 @@ describe('SlackPlatform', () => {
     expect(await deliveryError(slack.sendToChannel('C0STEER', hello))).toMatchObject({ permanent: false, code: 'internal_error' });
 
     const offline = slackPlatformFrom({
-      env: { SLACK_SIGNING_SECRET: 'x'.repeat(16), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: 'http://127.0.0.1:9/api' },
+      slack: readSlackConfig({ SLACK_SIGNING_SECRET: 'x'.repeat(16), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: 'http://127.0.0.1:9/api' }),
       identities: new RedisIdentityStore(db.redis, { prefix: db.prefix }),
       logger: silent,
     })!;
@@ -97,7 +99,7 @@ describe('Slack settings', () => {
     expect(readSlackConfig({})).toMatchObject({ enabled: false });
     const h = await startHarness();
     try {
-      const deps = { ...h.deps, env: {}, logger: silent };
+      const deps = { ...h.deps, slack: readSlackConfig({}), logger: silent };
       const server = await startServer(deps, [slackPlugin(deps)], 0, '127.0.0.1');
       const res = await fetch(`http://127.0.0.1:${server.port}/slack/events`, { method: 'POST', body: 'x' });
       expect(res.status).toBe(404);

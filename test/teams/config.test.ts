@@ -5,8 +5,9 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { teamsPlugin } from '../../adapters/teams/app.ts';
-import { authConfiguration, readTeamsConfig, sendingAppId } from '../../adapters/teams/config.ts';
+import { authConfiguration, sendingAppId } from '../../adapters/teams/config.ts';
+import { readEnv } from '../../src/app/env.ts';
+import { startSamla } from '../../src/app/main.ts';
 import { SamlaError } from '../../src/core/errors.ts';
 import { snapshot } from '../helpers/redis.ts';
 import { type Harness, PEOPLE, personalMessage, startHarness } from './harness.ts';
@@ -17,6 +18,9 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+
+/** The Teams settings as the composition root reads them (src/app/env.ts). */
+const readTeamsConfig = (env: Record<string, string>, nodeEnv: string) => readEnv({ ...env, NODE_ENV: nodeEnv }).teams;
 
 function thrown(fn: () => unknown): SamlaError {
   try {
@@ -60,7 +64,7 @@ describe('Teams configuration', () => {
       extra: [{ appId: '44444444-0000-0000-0000-000000000004', tenantId: other, credential: { kind: 'secret', secret: 'kommune-secret' } }],
     });
     expect(thrown(() => readTeamsConfig({ TEAMS_ALLOWED_TENANTS: 'arendal.onmicrosoft.com' }, 'development')).details).toEqual([
-      'TEAMS_ALLOWED_TENANTS.0: write tenant ids (GUIDs) separated by commas',
+      'TEAMS_ALLOWED_TENANTS: write tenant ids (GUIDs) separated by commas',
     ]);
     expect(thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_CONNECTIONS: '{app_id:' }, 'development')).details?.[0]).toMatch(/TEAMS_CONNECTIONS: is not JSON/);
     expect(
@@ -113,8 +117,11 @@ describe('Teams configuration', () => {
   });
 
   it('stops the start in production without credentials', async () => {
-    h = await startHarness();
-    const err = thrown(() => teamsPlugin({ ...h!.deps, config: { ...h!.deps.config, nodeEnv: 'production' }, env: {} }));
+    const err = await startSamla({ settings: readEnv({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1' }), port: 0 }).then(
+      () => expect.unreachable('Samla started'),
+      (e: unknown) => e as SamlaError,
+    );
+    expect(err).toBeInstanceOf(SamlaError);
     expect(err.message).toMatch(/TEAMS_APP_ID/);
   });
 

@@ -11,12 +11,13 @@ import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { expect } from 'vitest';
-import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
+import type { RedisStore } from '../../adapters/redis/store.ts';
 import { type TeamsPlugin, teamsPlugin } from '../../adapters/teams/app.ts';
 import type { AdaptiveCard } from '../../adapters/teams/cards.ts';
-import { readConfig } from '../../src/app/config.ts';
-import { loadTexts } from '../../src/app/prompts.ts';
-import { type AppDeps, type RunningServer, startServer } from '../../src/app/server.ts';
+import type { AppDeps } from '../../src/app/deps.ts';
+import { readEnv } from '../../src/app/env.ts';
+import { buildAppDeps } from '../../src/app/main.ts';
+import { type RunningServer, startServer } from '../../src/app/server.ts';
 import type { NetworkDefinition } from '../../src/core/model.ts';
 import { parseNetworkFile } from '../../src/core/networkFile.ts';
 import { exampleNetwork } from '../helpers/exampleNetwork.ts';
@@ -78,17 +79,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const clock = { now: opts.now ?? new Date('2027-01-25T10:00:00Z') };
   const appRedis = redis.redis.duplicate();
   appRedis.on('error', () => {});
-  const store = new RedisStore(appRedis, { prefix: redis.prefix });
-  const env = { ...(opts.env ?? {}) };
-  const deps: AppDeps = {
-    config: readConfig({ REDIS_URL: redis.url, SAMLA_REDIS_PREFIX: redis.prefix, NODE_ENV: 'test' }),
-    env,
-    redis: appRedis,
-    store,
-    identities: new RedisIdentityStore(appRedis, { prefix: redis.prefix }),
-    journeys: { store, texts: loadTexts(), now: () => clock.now },
-    logger: opts.logger ?? pino({ level: 'silent' }),
-  };
+  const env = { REDIS_URL: redis.url, SAMLA_REDIS_PREFIX: redis.prefix, NODE_ENV: 'test', ...(opts.env ?? {}) };
+  const deps = buildAppDeps({ settings: readEnv(env), redis: appRedis, logger: opts.logger ?? pino({ level: 'silent' }), now: () => clock.now });
+  const { store } = deps;
   if (opts.network !== false) await store.importNetwork(typeof opts.network === 'object' ? opts.network : loadExampleNetwork(), { now: clock.now });
   const plugin = teamsPlugin(deps);
   const server = await startServer(deps, [plugin], 0, '127.0.0.1');

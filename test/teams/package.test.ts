@@ -12,6 +12,7 @@ import { inflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildTeamsPackage } from '../../adapters/teams/appPackage.ts';
+import { readEnv } from '../../src/app/env.ts';
 import { crc32 } from '../../adapters/teams/png.ts';
 
 const APP_ID = '8F0E6C2A-5B1D-4E3F-9A7C-2D4B6E8F0A1C';
@@ -55,7 +56,7 @@ function readPng(bytes: Uint8Array): Png {
 
 describe('the Teams app package', () => {
   it('holds a manifest with the bot id, the three scopes and the command list', () => {
-    const files = unzipSync(buildTeamsPackage({ TEAMS_APP_ID: APP_ID, TEAMS_APP_VERSION: '1.2.3' }));
+    const files = unzipSync(buildTeamsPackage(readEnv({ TEAMS_APP_ID: APP_ID, TEAMS_APP_VERSION: '1.2.3' }).teamsPackage));
     expect(Object.keys(files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
     expect(manifest).toMatchObject({
@@ -81,7 +82,7 @@ describe('the Teams app package', () => {
   });
 
   it('has a 192×192 opaque colour icon and a 32×32 outline icon, white on transparent', () => {
-    const files = unzipSync(buildTeamsPackage({ TEAMS_APP_ID: APP_ID }));
+    const files = unzipSync(buildTeamsPackage(readEnv({ TEAMS_APP_ID: APP_ID }).teamsPackage));
     const color = readPng(files['color.png']!);
     expect([color.width, color.height, color.colourType]).toEqual([192, 192, 6]);
     for (let i = 3; i < color.pixels.length; i += 4) expect(color.pixels[i]).toBe(255);
@@ -115,7 +116,7 @@ describe('the Teams app package', () => {
       expect(missing?.code).toBe(1);
       expect(missing?.stderr).toContain("TEAMS_APP_ID is missing: set it to the bot's Microsoft app (client) id");
       expect(existsSync(path.join(dir, 'no.zip'))).toBe(false);
-      expect(() => buildTeamsPackage({ TEAMS_APP_ID: 'samla' })).toThrow(/Cannot build the Teams app package/);
+      expect(() => buildTeamsPackage(readEnv({ TEAMS_APP_ID: 'samla' }).teamsPackage)).toThrow(/Cannot build the Teams app package/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,9 @@ import { demoDefinitions } from '../../src/app/demoNetwork.ts';
 import { loadTexts } from '../../src/app/prompts.ts';
 import type { NetworkDefinition } from '../../src/core/model.ts';
 import { isLocalRequest, signToken, verifyToken } from '../../src/web/access.ts';
-import { readWebConfig } from '../../src/web/config.ts';
+import { readEnv } from '../../src/app/env.ts';
+
+const readWebConfig = (env: Record<string, string>) => readEnv(env).web;
 import { FakeBotConnector } from '../fakes/botConnector.ts';
 import { startCli, type StartedSamla } from '../helpers/demo.ts';
 

@@ -7,9 +7,8 @@ import { SamlaError } from '../errors.ts';
 import { joinNames } from '../format.ts';
 import type { Locale, MemberRole, Membership, Municipality, NetworkDefinition, Person } from '../model.ts';
 import { normaliseEmail } from '../people.ts';
-import type { NetworkStore } from '../ports.ts';
+import type { DashboardLinks, NetworkStore } from '../ports.ts';
 import type { Texts } from '../texts.ts';
-import type { DashboardLinks } from './dashboard.ts';
 
 export interface JourneyContext {
   store: NetworkStore;

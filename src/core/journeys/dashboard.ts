@@ -7,17 +7,7 @@
 import { joinNames } from '../format.ts';
 import type { JourneyContext, Me } from './context.ts';
 
-export interface DashboardLink {
-  url: string;
-  /** How long the link works; absent for a local link that needs no sign-in (demo mode). */
-  minutes?: number;
-}
-
-/** Makes dashboard links; the web adapter implements it (src/web/access.ts). */
-export interface DashboardLinks {
-  /** A link that signs this person in, or undefined when sign-in is not set up. */
-  linkFor(email: string): DashboardLink | undefined;
-}
+export type { DashboardLink, DashboardLinks } from '../ports.ts';
 
 export type DashboardReply = { kind: 'link'; message: string } | { kind: 'refused'; message: string };
 

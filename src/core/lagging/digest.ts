@@ -5,6 +5,7 @@
  * organisers only (domain.md: singling out those who fail hampers quality).
  */
 import type { DraftBlock, MessageDraft } from '../drafts.ts';
+import type { DigestSnapshot } from '../followUp.ts';
 import { formatWhen, joinNames } from '../format.ts';
 import type { Locale, NetworkDefinition } from '../model.ts';
 import type { Texts } from '../texts.ts';
@@ -40,17 +41,7 @@ export interface Digest {
   statusesLast14Days: number;
 }
 
-/** Last week's signal kinds per municipality, to say what is new and what was resolved. */
-export type DigestSnapshot = Record<string, SignalKind[]>;
-
-/** A snapshot as stored after a scheduled digest was sent. */
-export interface StoredDigestSnapshot {
-  /** The digest it belongs to (the scheduler's digest item id: one per week). */
-  key: string;
-  /** When that digest was planned (ISO instant); snapshots are ordered by it. */
-  at: string;
-  snapshot: DigestSnapshot;
-}
+export type { DigestSnapshot, StoredDigestSnapshot } from '../followUp.ts';
 
 const DAY = 24 * 3600 * 1000;
 

@@ -14,19 +14,10 @@ import { joinNames } from '../format.ts';
 import type { Locale, Member, Municipality, NetworkDefinition } from '../model.ts';
 import type { Texts } from '../texts.ts';
 import { reasonText } from './reasons.ts';
-import type { Signal, SignalKind } from './signals.ts';
+import { NUDGE_LEVELS, type EscalationRules, type NudgeLevel, type NudgeRecord, type SignalKind } from '../followUp.ts';
+import type { Signal } from './signals.ts';
 
-export type NudgeLevel = 'prosjektleder' | 'steering' | 'organiser';
-export const NUDGE_LEVELS: readonly NudgeLevel[] = ['prosjektleder', 'steering', 'organiser'];
-
-export interface EscalationRules {
-  /** Working days to wait before the next step. */
-  graceDays: number;
-  /** At most one nudge per municipality per this many days. */
-  minIntervalDays: number;
-  /** A nudge older than this ends an episode: new signals start again with the project leader. */
-  episodeDays: number;
-}
+export { NUDGE_LEVELS, type EscalationRules, type NudgeLevel, type NudgeRecord } from '../followUp.ts';
 
 export const DEFAULT_ESCALATION: EscalationRules = { graceDays: 5, minIntervalDays: 7, episodeDays: 30 };
 
@@ -42,20 +33,6 @@ export const STEERING_SIGNALS: readonly SignalKind[] = [
   'checkin_unanswered',
   'reflection_silent',
 ];
-
-/** A nudge that was sent, in a municipality's nudge history (newest first). */
-export interface NudgeRecord {
-  /** The nudge's id (its scheduler item id: one per municipality, level and week); recorded once. */
-  id?: string;
-  municipality: string;
-  level: NudgeLevel;
-  /** When it was sent (ISO instant). */
-  at: string;
-  /** The open signals it was about. */
-  signals: SignalKind[];
-  /** The steering channel it went to, when it went to one. */
-  channel?: string;
-}
 
 export interface PlannedNudge {
   municipality: Municipality;

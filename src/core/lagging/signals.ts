@@ -6,6 +6,7 @@
  * Sources in ../shared/domain.md ("What separates municipalities that succeed from those that lag").
  */
 import { WorkingCalendar, localToInstant } from '../calendar.ts';
+import type { SignalKind } from '../followUp.ts';
 import type {
   CheckinAnswer,
   Municipality,
@@ -18,21 +19,7 @@ import type {
 } from '../model.ts';
 import { gatheringEnd, gatheringStart, gatheringsAround, gatheringsByStart, isAskedToCheckIn, offsetTime, tasksSentBy } from '../schedule.ts';
 
-export const SIGNAL_KINDS = [
-  'no_project_leader',
-  'project_leader_changed',
-  'no_steering_group',
-  'steering_missing_party',
-  'steering_silent',
-  'status_stale',
-  'momentum_falling',
-  'prep_incomplete',
-  'checkin_unanswered',
-  'reflection_silent',
-  'rosy_gap',
-  'unreachable',
-] as const;
-export type SignalKind = (typeof SIGNAL_KINDS)[number];
+export { SIGNAL_KINDS, type SignalKind } from '../followUp.ts';
 export type Severity = 'high' | 'medium' | 'low';
 
 export const SEVERITY: Record<SignalKind, Severity> = {

@@ -11,7 +11,7 @@
  * the steering channel has the recipient `#steering` and the channel in `channel`.
  */
 import type { PromptKind } from '../agenda.ts';
-import type { NudgeLevel } from '../lagging/nudges.ts';
+import type { NudgeLevel } from '../followUp.ts';
 import type { Locale, Platform } from '../model.ts';
 
 /**
