@@ -323,7 +323,7 @@ export class Env {
     }
     const parsed = schema.safeParse(present);
     if (!parsed.success) {
-      throw new SamlaError('INVALID_CONFIG', headline, { details: parsed.error.issues.map((i) => `${shown(String(i.path[0] ?? ''))}${problem(i)}`) });
+      throw new SamlaError('INVALID_CONFIG', headline, { details: parsed.error.issues.map((i) => `${shown(String(i.path[0] ?? ''))}${i.path.slice(1).map((p) => `.${String(p)}`).join('')}${problem(i)}`) });
     }
     return parsed.data as z.infer<Sections[S]>;
   }

@@ -64,7 +64,7 @@ describe('Teams configuration', () => {
       extra: [{ appId: '44444444-0000-0000-0000-000000000004', tenantId: other, credential: { kind: 'secret', secret: 'kommune-secret' } }],
     });
     expect(thrown(() => readTeamsConfig({ TEAMS_ALLOWED_TENANTS: 'arendal.onmicrosoft.com' }, 'development')).details).toEqual([
-      'TEAMS_ALLOWED_TENANTS: write tenant ids (GUIDs) separated by commas',
+      'TEAMS_ALLOWED_TENANTS.0: write tenant ids (GUIDs) separated by commas',
     ]);
     expect(thrown(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'x', TEAMS_CONNECTIONS: '{app_id:' }, 'development')).details?.[0]).toMatch(/TEAMS_CONNECTIONS: is not JSON/);
     expect(
