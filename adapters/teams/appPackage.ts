@@ -1,7 +1,8 @@
 /**
  * The Teams app package: a zip with `manifest.json` (app manifest schema 1.22), `color.png`
  * (192×192) and `outline.png` (32×32, white on transparent), ready to upload in Teams
- * ("Apps → Manage your apps → Upload an app") or the Teams admin center.
+ * ("Apps → Manage your apps → Upload an app") or the Teams admin center. The icons are the
+ * committed files in `adapters/teams/assets/`.
  *
  * Read from the environment:
  *
@@ -14,10 +15,10 @@
  * | `TEAMS_PRIVACY_URL`    | https address of the privacy statement                      | `<website>`personvern           |
  * | `TEAMS_TERMS_URL`      | https address of the terms of use                           | `<website>`vilkar               |
  */
+import { readFileSync } from 'node:fs';
 import { strToU8, zipSync } from 'fflate';
 import { z } from 'zod';
 import { SamlaError } from '../../src/core/errors.ts';
-import { colorIcon, outlineIcon } from './png.ts';
 
 export const MANIFEST_VERSION = '1.22';
 export const MANIFEST_SCHEMA = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
@@ -120,7 +121,11 @@ export function buildTeamsPackage(env: NodeJS.ProcessEnv): Uint8Array {
   const settings = readPackageSettings(env);
   return zipSync({
     'manifest.json': strToU8(`${JSON.stringify(teamsManifest(settings), null, 2)}\n`),
-    'color.png': colorIcon(),
-    'outline.png': outlineIcon(),
+    'color.png': icon('color.png'),
+    'outline.png': icon('outline.png'),
   });
+}
+
+function icon(name: 'color.png' | 'outline.png'): Uint8Array {
+  return readFileSync(new URL(`./assets/${name}`, import.meta.url));
 }
