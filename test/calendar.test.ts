@@ -249,7 +249,7 @@ describe('cron', () => {
       '2027-02-07T10:40',
     ]);
     expect(occ('30 12 1,15 * *', '2027-01-01T00:00', '2027-02-01T00:00')).toEqual(['2027-01-01T12:30', '2027-01-15T12:30']);
-    expect(parseCron('0-50/20 * * * *').minutes).toEqual([0, 20, 40]);
+    expect(parseCron('0-50/20 * * * *').fields.minute.values).toEqual([0, 20, 40]);
   });
 
   it('matches either day field when both are restricted, both when one is *', () => {
@@ -268,6 +268,13 @@ describe('cron', () => {
   it('fires a time in the spring gap once, after the switch', () => {
     expect(occ('30 2 * * *', '2027-03-27T00:00', '2027-03-29T00:00')).toEqual(['2027-03-27T02:30', '2027-03-28T03:30']);
     expect(occ('30 2 * * *', '2027-10-30T12:00', '2027-11-01T00:00')).toEqual(['2027-10-31T02:30']);
+  });
+
+  it('fires each wall-clock time of the autumn switch day once, even with * hours', () => {
+    const hourly = occ('0 * * * *', '2027-10-31T00:00', '2027-11-01T00:00');
+    expect(hourly).toHaveLength(24);
+    expect(new Set(hourly).size).toBe(24);
+    expect(hourly.slice(1, 4)).toEqual(['2027-10-31T01:00', '2027-10-31T02:00', '2027-10-31T03:00']);
   });
 
   it('rejects malformed expressions, naming the field', () => {

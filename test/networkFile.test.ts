@@ -467,6 +467,16 @@ describe('cron schedules', () => {
     expect(cronProblem('0 8 ** * 1')).toContain('is not a number');
     expect(cronProblem('@weekly')).toContain('it has 1 field,');
   });
+
+  it('refuses a value listed twice and a day of month that never comes', () => {
+    expect(cronProblem('0 8,8 * * 1')).toBe('the hour "8,8" names 8 more than once; list each value once');
+    expect(cronProblem('0 8 * * 0,7')).toContain('(0 and 7 are both Sunday)');
+    expect(cronProblem('0 8 30 2 *')).toBe('the day of month "30" never occurs in the month "2", so it would never run');
+    expect(cronProblem('0 8 31 4,6 *')).toContain('never occurs');
+    expect(cronProblem('0 8 29 2 *')).toBeUndefined();
+    // a restricted day of week may stand in: the 31st of February or any Monday
+    expect(cronProblem('0 8 31 2 1')).toBeUndefined();
+  });
 });
 
 function escapeRegExp(text: string): string {

@@ -1,7 +1,8 @@
 /**
  * The Teams app package: a zip with `manifest.json` (app manifest schema 1.22), `color.png`
  * (192×192) and `outline.png` (32×32, white on transparent), ready to upload in Teams
- * ("Apps → Manage your apps → Upload an app") or the Teams admin center.
+ * ("Apps → Manage your apps → Upload an app") or the Teams admin center. The icons are the
+ * committed files in `adapters/teams/assets/`.
  *
  * Its settings, read from the environment by src/app/env.ts (`teamsPackage`):
  *
@@ -14,8 +15,8 @@
  * | `TEAMS_PRIVACY_URL`    | https address of the privacy statement                      | `<website>`personvern           |
  * | `TEAMS_TERMS_URL`      | https address of the terms of use                           | `<website>`vilkar               |
  */
+import { readFileSync } from 'node:fs';
 import { strToU8, zipSync } from 'fflate';
-import { colorIcon, outlineIcon } from './png.ts';
 
 export const MANIFEST_VERSION = '1.22';
 export const MANIFEST_SCHEMA = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
@@ -73,7 +74,11 @@ export function teamsManifest(s: PackageSettings): Record<string, unknown> {
 export function buildTeamsPackage(settings: PackageSettings): Uint8Array {
   return zipSync({
     'manifest.json': strToU8(`${JSON.stringify(teamsManifest(settings), null, 2)}\n`),
-    'color.png': colorIcon(),
-    'outline.png': outlineIcon(),
+    'color.png': icon('color.png'),
+    'outline.png': icon('outline.png'),
   });
+}
+
+function icon(name: 'color.png' | 'outline.png'): Uint8Array {
+  return readFileSync(new URL(`./assets/${name}`, import.meta.url));
 }

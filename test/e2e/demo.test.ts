@@ -1,19 +1,19 @@
 /**
- * The demo end to end, in Debian's headless Chromium driven by playwright-core (never a browser
- * download; .ci/run installs the `chromium` package): `samla start --demo` on a free port with
+ * The demo end to end, in headless Chromium driven by playwright-core (Debian's when installed,
+ * else the one inside @sparticuz/chromium; see test/helpers/browser.ts): `samla start --demo` on a free port with
  * its own Redis prefix; on the chat page a participant in Arendal picks herself, jumps the time
  * control to the check-in for samling 2, answers the check-in card in Web Chat, and the
  * organisers' dashboard then shows the answer. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { testRedis, type TestRedis } from '../helpers/redis.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const TONE = 'tone.aas@arendal.example.no';
 const NEED = 'Mer tid til å dele erfaringer mellom kommunene';
@@ -31,9 +31,6 @@ async function shot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}, so the end-to-end test cannot run. Run .ci/run (it installs it), or: apt-get install -y chromium`);
-  }
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await testRedis();
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -49,12 +46,9 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
   base = /running on (http:\/\/localhost:\d+)/.exec(stdout)![1]!;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'nb-NO' });
-}, 40_000);
+}, 90_000); // the first run unpacks @sparticuz/chromium (a few seconds, more on a busy machine)
 
 afterAll(async () => {
   await browser?.close();

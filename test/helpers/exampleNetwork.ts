@@ -1,7 +1,7 @@
 /**
- * The example network (examples/network.yaml) as the
- * parser should return it, built by hand so tests of the calendar and agenda do not depend on
- * the parser. Mirrors every field of the file; keep the two in step.
+ * The example network (examples/network.yaml) as the parser should return it, built by hand so
+ * tests of the calendar and agenda do not depend on the parser. Mirrors every field of the file;
+ * keep the two in step.
  */
 import type { NetworkDefinition, Offset } from '../../src/core/model.ts';
 

@@ -3,7 +3,7 @@
  * under a fresh prefix, the example network imported and a clock the test moves. Activities are
  * built in the shapes Teams sends and POSTed to /api/messages over real HTTP.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,6 @@ import { buildAppDeps } from '../../src/app/main.ts';
 import { type RunningServer, startServer } from '../../src/app/server.ts';
 import type { NetworkDefinition } from '../../src/core/model.ts';
 import { parseNetworkFile } from '../../src/core/networkFile.ts';
-import { exampleNetwork } from '../helpers/exampleNetwork.ts';
 import { type TestRedis, testRedis } from '../helpers/redis.ts';
 import { FakeBotConnector, type FakeMember } from '../fakes/botConnector.ts';
 
@@ -30,10 +29,10 @@ export const NETWORK = 'agder-helse-2027';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The example network: examples/network.yaml through the real parser when it is there, else the hand-built copy. */
+/** The example network: the repository's examples/network.yaml through the real parser. */
 export function loadExampleNetwork(): NetworkDefinition {
   const file = path.join(root, 'examples', 'network.yaml');
-  return existsSync(file) ? parseNetworkFile(readFileSync(file, 'utf8'), file) : exampleNetwork();
+  return parseNetworkFile(readFileSync(file, 'utf8'), file);
 }
 
 /** People of the example network as Teams knows them. */

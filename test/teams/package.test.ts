@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildTeamsPackage } from '../../adapters/teams/appPackage.ts';
 import { readEnv } from '../../src/app/env.ts';
-import { crc32 } from '../../adapters/teams/png.ts';
 
 const APP_ID = '8F0E6C2A-5B1D-4E3F-9A7C-2D4B6E8F0A1C';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,7 +25,10 @@ interface Png {
   pixels: Uint8Array;
 }
 
-/** Reads an RGBA PNG written without filters, checking the signature and every chunk's CRC. */
+/**
+ * Reads an 8-bit RGBA PNG (PNG spec, ISO/IEC 15948): the signature, every chunk's CRC (node:zlib's
+ * crc32), IHDR, and the pixels, undoing each row's filter (none, sub, up, average, Paeth).
+ */
 function readPng(bytes: Uint8Array): Png {
   const buf = Buffer.from(bytes);
   expect([...buf.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -37,21 +39,36 @@ function readPng(bytes: Uint8Array): Png {
     const len = buf.readUInt32BE(off);
     const type = buf.toString('ascii', off + 4, off + 8);
     const data = buf.subarray(off + 8, off + 8 + len);
-    expect(buf.readUInt32BE(off + 8 + len)).toBe(crc32(buf.subarray(off + 4, off + 8 + len)));
+    expect(buf.readUInt32BE(off + 8 + len), `CRC of ${type}`).toBe(crc32(buf.subarray(off + 4, off + 8 + len)));
     if (type === 'IHDR') ihdr = data;
     if (type === 'IDAT') idat.push(data);
     off += 12 + len;
     if (type === 'IEND') break;
   }
+  expect(off).toBe(buf.length);
   const width = ihdr!.readUInt32BE(0);
   const height = ihdr!.readUInt32BE(4);
+  // bit depth 8, compression 0, filter method 0, no interlace: what the reader below handles
+  expect([ihdr![8], ihdr![10], ihdr![11], ihdr![12]]).toEqual([8, 0, 0, 0]);
+  const colourType = ihdr![9]!;
   const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * 4;
+  expect(raw.length).toBe(height * (stride + 1));
   const pixels = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
-    expect(raw[y * (width * 4 + 1)]).toBe(0);
-    pixels.set(raw.subarray(y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1)), y * width * 4);
+    const filter = raw[y * (stride + 1)]!;
+    for (let x = 0; x < stride; x++) {
+      const a = x >= 4 ? pixels[y * stride + x - 4]! : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
+      const c = x >= 4 && y > 0 ? pixels[(y - 1) * stride + x - 4]! : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
+      expect(predictor, `filter type ${filter} of row ${y}`).toBeDefined();
+      pixels[y * stride + x] = (raw[y * (stride + 1) + 1 + x]! + predictor!) & 0xff;
+    }
   }
-  return { width, height, colourType: ihdr![9]!, pixels };
+  return { width, height, colourType, pixels };
 }
 
 describe('the Teams app package', () => {
@@ -83,6 +100,10 @@ describe('the Teams app package', () => {
 
   it('has a 192×192 opaque colour icon and a 32×32 outline icon, white on transparent', () => {
     const files = unzipSync(buildTeamsPackage(readEnv({ TEAMS_APP_ID: APP_ID }).teamsPackage));
+    // the committed icons, byte for byte
+    for (const name of ['color.png', 'outline.png']) {
+      expect(Buffer.from(files[name]!).equals(readFileSync(path.join(root, 'adapters/teams/assets', name))), name).toBe(true);
+    }
     const color = readPng(files['color.png']!);
     expect([color.width, color.height, color.colourType]).toEqual([192, 192, 6]);
     for (let i = 3; i < color.pixels.length; i += 4) expect(color.pixels[i]).toBe(255);
