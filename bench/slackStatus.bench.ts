@@ -105,7 +105,7 @@ async function modalsOpened(from: number, sentAt: Map<string, number>) {
 fake.users.set(OLA.id, { id: OLA.id, email: OLA.email });
 const children: ChildProcess[] = [];
 try {
-  const example = fileURLToPath(new URL('../../shared/examples/network.yaml', import.meta.url));
+  const example = fileURLToPath(new URL('../examples/network.yaml', import.meta.url));
   const store = new RedisStore(redis, { prefix });
   await store.importNetwork(parseNetworkFile(readFileSync(example, 'utf8'), example), { now: BENCH_NOW });
   void RedisIdentityStore; // Ola's email is cached by the first users.info, during the warm-up

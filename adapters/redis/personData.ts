@@ -36,6 +36,7 @@ import { PLATFORMS, type NetworkDefinition } from '../../src/core/model.ts';
 import { normaliseEmail } from '../../src/core/people.ts';
 import { canonicalJson } from './codec.ts';
 import { createKeys, type Keys } from './keys.ts';
+import { reindexNetwork } from './personIndex.ts';
 
 /** One key's content, read by type. */
 export type RawValue =
@@ -357,6 +358,9 @@ export class PersonData {
     const toDelete = [...global.toDelete];
     if (toDelete.length) await this.redis.del(...toDelete);
     report.globalKeysDeleted = toDelete.length;
+    // The person index of everyone else in the networks that changed, at their new version (and
+    // the generation bumped), so no process keeps the definition that still names them.
+    for (const r of report.networks) await reindexNetwork(this.redis, this.keys, r.network);
     return report;
   }
 
@@ -424,6 +428,7 @@ export class PersonData {
       }
     }
     toDelete.add(k.personNetworks(person.email));
+    toDelete.add(k.personSeats(person.email));
     // Any other key outside the networks (and the delivery queues) that names the person.
     const other: [string, RawValue][] = [];
     const candidates = (await scanKeys(this.redis, `${globEscape(k.prefix)}*`)).filter((key) => !key.includes('{') && !toDelete.has(key));
