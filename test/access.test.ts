@@ -12,7 +12,7 @@ import type { ReflectionNote } from '../src/core/model.ts';
 import { parseNetworkFile } from '../src/core/networkFile.ts';
 import { testRedis, type TestRedis } from './helpers/redis.ts';
 
-const def = parseNetworkFile(readFileSync(new URL('../../shared/examples/network.yaml', import.meta.url), 'utf8'), 'network.yaml');
+const def = parseNetworkFile(readFileSync(new URL('../examples/network.yaml', import.meta.url), 'utf8'), 'network.yaml');
 const texts = loadTexts();
 let t: TestRedis;
 let ctx: JourneyContext;

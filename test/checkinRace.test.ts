@@ -11,7 +11,7 @@ import { whoAmI, type JourneyContext } from '../src/core/journeys/context.ts';
 import { parseNetworkFile } from '../src/core/networkFile.ts';
 import { testRedis, type TestRedis } from './helpers/redis.ts';
 
-const def = parseNetworkFile(readFileSync(new URL('../../shared/examples/network.yaml', import.meta.url), 'utf8'), 'network.yaml');
+const def = parseNetworkFile(readFileSync(new URL('../examples/network.yaml', import.meta.url), 'utf8'), 'network.yaml');
 let t: TestRedis;
 let a: JourneyContext;
 let b: JourneyContext;

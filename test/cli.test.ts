@@ -13,7 +13,7 @@ import { main } from '../src/cli/main.ts';
 import { snapshot, testRedis } from './helpers/redis.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const EXAMPLE = path.join(root, '../shared/examples/network.yaml');
+const EXAMPLE = path.join(root, 'examples/network.yaml');
 const MALFORMED = path.join(root, 'test/fixtures/malformed');
 
 let ctx: Awaited<ReturnType<typeof testRedis>>;

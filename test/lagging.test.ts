@@ -15,7 +15,7 @@ import type { NetworkDefinition } from '../src/core/model.ts';
 import { parseNetworkFile } from '../src/core/networkFile.ts';
 import { testRedis, type TestRedis } from './helpers/redis.ts';
 
-const EXAMPLE = new URL('../../shared/examples/network.yaml', import.meta.url);
+const EXAMPLE = new URL('../examples/network.yaml', import.meta.url);
 const texts = loadTexts();
 let t: TestRedis;
 let store: RedisStore;

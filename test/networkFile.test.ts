@@ -12,7 +12,7 @@ import {
 } from '../src/core/networkFile.ts';
 import { exampleNetwork } from './helpers/exampleNetwork.ts';
 
-const EXAMPLE_URL = new URL('../../shared/examples/network.yaml', import.meta.url);
+const EXAMPLE_URL = new URL('../examples/network.yaml', import.meta.url);
 const EXAMPLE = readFileSync(EXAMPLE_URL, 'utf8');
 const MALFORMED = new URL('./fixtures/malformed/', import.meta.url);
 

@@ -14,7 +14,7 @@ import { signalsFor, emptyRecords } from '../src/core/lagging/signals.ts';
 import { parseNetworkFile } from '../src/core/networkFile.ts';
 import { testRedis, type TestRedis } from './helpers/redis.ts';
 
-const def = parseNetworkFile(readFileSync(new URL('../../shared/examples/network.yaml', import.meta.url), 'utf8'), 'network.yaml');
+const def = parseNetworkFile(readFileSync(new URL('../examples/network.yaml', import.meta.url), 'utf8'), 'network.yaml');
 const calendar = new WorkingCalendar(def.quiet, def.timezone);
 const texts = loadTexts();
 const lyngdal = def.municipalities.find((m) => m.id === '4225')!;

@@ -13,7 +13,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slackApi.ts';
 import { BOT_TOKEN, SIGNING_SECRET, USERS, type Harness } from '../slack/harness.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const EXAMPLE = fileURLToPath(new URL('../../../shared/examples/network.yaml', import.meta.url));
+export const EXAMPLE = fileURLToPath(new URL('../../examples/network.yaml', import.meta.url));
 
 export { freePort };
 
