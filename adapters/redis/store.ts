@@ -96,6 +96,8 @@ export class RedisStore implements NetworkStore {
   private readonly quitOnClose: boolean;
   /** Decoded, frozen definitions by network id, least recently used first (see the module comment). */
   private readonly defs = new Map<string, { version: number; def: NetworkDefinition }>();
+  /** Definition reads in flight, by network id (see loadDefinition). */
+  private readonly loading = new Map<string, Promise<{ version: number; def: NetworkDefinition } | undefined>>();
   /** The generation the definition cache was last checked against. */
   private seenGeneration: string | undefined;
 
@@ -300,30 +302,21 @@ export class RedisStore implements NetworkStore {
     let entries = await this.redis.hgetall(k.personSeats(field));
     if (Object.keys(entries).length === 0) entries = await this.indexLegacy(field);
     const out: PersonInNetwork[] = [];
-    const missing: { id: string; v?: number }[] = [];
-    for (const id of Object.keys(entries).sort()) {
-      const seat = parseSeat(entries[id]!);
-      const cached = this.defs.get(id);
-      if (seat && cached && cached.version >= seat.v) {
-        out.push({ network: this.touch(id, cached).def, person: seat.p as Person });
-      } else {
-        missing.push({ id, ...(seat ? { v: seat.v } : {}) });
-      }
-    }
-    if (missing.length) {
-      // One MULTI per network (one slot each), all sent at once: one round trip.
-      const read = await Promise.all(missing.map(({ id }) => this.redis.multi().get(k.def(id)).hget(k.meta(id), 'version').hget(k.people(id), field).exec()));
-      missing.forEach(({ id }, i) => {
-        const replies = read[i];
-        const failed = replies?.find(([err]) => err);
-        if (!replies || failed) throw new SamlaError('INTERNAL', `Reading network "${id}" failed.`, { cause: failed?.[0] });
-        const [defJson, version, personJson] = replies.map(([, v]) => v) as (string | null)[];
-        if (typeof defJson !== 'string' || typeof personJson !== 'string') return;
-        const def = this.cacheDefinition(id, version ?? null, defJson);
-        out.push({ network: def, person: decodePerson(personJson, `${k.people(id)} ${field}`) });
-      });
-      out.sort((a, b) => (a.network.id < b.network.id ? -1 : 1));
-    }
+    await Promise.all(
+      Object.keys(entries).map(async (id) => {
+        const seat = parseSeat(entries[id]!);
+        const cached = this.defs.get(id);
+        if (seat && cached && cached.version >= seat.v) return void out.push({ network: this.touch(id, cached).def, person: seat.p as Person });
+        // Not cached at the entry's version: one read of the definition, shared by every request
+        // that needs it meanwhile; the person's own record only when the versions disagree.
+        const loaded = await this.loadDefinition(id);
+        if (!loaded) return;
+        if (seat && loaded.version === seat.v) return void out.push({ network: loaded.def, person: seat.p as Person });
+        const json = await this.redis.hget(k.people(id), field);
+        if (json !== null) out.push({ network: loaded.def, person: decodePerson(json, `${k.people(id)} ${field}`) });
+      }),
+    );
+    out.sort((a, b) => (a.network.id < b.network.id ? -1 : 1));
     return out.filter(({ person }) => !person.removedAt && (person.organiser || person.memberships.length > 0));
   }
 
@@ -340,6 +333,20 @@ export class RedisStore implements NetworkStore {
     });
     if (Object.keys(entries).length) await this.redis.hset(k.personSeats(email), entries);
     return entries;
+  }
+
+  /** The current definition and version (single-flight: concurrent callers share one read). */
+  private loadDefinition(id: string): Promise<{ version: number; def: NetworkDefinition } | undefined> {
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = (async () => {
+        const def = await this.getNetwork(id);
+        const cached = this.defs.get(id);
+        return def && cached?.def === def ? cached : def ? { version: NaN, def } : undefined;
+      })().finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
   }
 
   /** Decodes, freezes and caches a definition read at `version` (not cached without one). */

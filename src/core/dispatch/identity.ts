@@ -58,6 +58,8 @@ export class IdentityResolver {
   private readonly recent = new Map<string, Locale>();
   /** Who people are, by email, with the generation it was read at (see the module comment). */
   private readonly people = new Map<string, { generation: string; at: number; me: Me }>();
+  /** Lookups in flight, by generation and email. */
+  private readonly looking = new Map<string, Promise<Me | undefined>>();
 
   constructor(
     private readonly ctx: JourneyContext,
@@ -99,7 +101,14 @@ export class IdentityResolver {
     const hit = this.people.get(e);
     const now = performance.now();
     if (hit && hit.generation === generation && now - hit.at < ME_MAX_AGE_MS) return hit.me;
-    const me = await whoAmI(this.ctx, e);
+    // Concurrent clicks of one person share one lookup.
+    const key = `${generation}|${e}`;
+    let pending = this.looking.get(key);
+    if (!pending) {
+      pending = whoAmI(this.ctx, e).finally(() => this.looking.delete(key));
+      this.looking.set(key, pending);
+    }
+    const me = await pending;
     this.people.delete(e);
     if (me) {
       this.people.set(e, { generation, at: now, me });
