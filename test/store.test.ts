@@ -364,7 +364,7 @@ describe('key layout', () => {
     for (const key of keys) expect(key.startsWith(t.prefix)).toBe(true);
 
     const indexes = keys.filter((k) => !k.includes('{'));
-    for (const key of indexes) expect(key).toMatch(new RegExp(`^${t.prefix}(networks|person:[^:]+:networks)$`));
+    for (const key of indexes) expect(key).toMatch(new RegExp(`^${t.prefix}(networks|networks:generation|person:[^:]+:(networks|seats))$`));
 
     const byNetwork = new Map<string, Set<number>>();
     for (const key of keys.filter((k) => k.includes('{'))) {

@@ -23,6 +23,8 @@
  * | `samla:{<id>}:digest:order`           | zset   | digest key, scored by its planned time (ms)              |
  * | `samla:networks`                      | set    | index: ids of all imported networks                      |
  * | `samla:person:<email>:networks`       | set    | index: ids of the networks a person belongs to           |
+ * | `samla:person:<email>:seats`          | hash   | index: network id → `{"v":<network version>,"p":<Person JSON>}` (the person index) |
+ * | `samla:networks:generation`           | string | counter bumped after every import, forget or removal of a network (cache check) |
  * | `samla:demo:clock`                    | string | the local demo's simulated time (ISO), while it is stopped |
  * | `samla:identity:<platform>:user:<id>` | string | a platform user id → email (cache, global)               |
  * | `samla:identity:<platform>:email:<e>` | string | email → platform user id (cache, global)                 |
@@ -37,7 +39,8 @@
  * All keys of one network carry the Cluster hash tag `{<id>}`, so they live in one slot and a
  * MULTI or Lua script may touch any of them together.
  *
- * The two index sets live outside any network's slot. They are written *after* the atomic
+ * The index keys (`networks`, `person:<e>:networks`, `person:<e>:seats`) and the generation
+ * counter live outside any network's slot. They are written *after* the atomic
  * network write has succeeded, so a crash in between can leave them behind or stale: they are
  * only an index. Readers must check the network itself (`listNetworks` skips ids whose `def`
  * key is missing; a person's networks must be confirmed against that network's `people`).
@@ -111,6 +114,13 @@ export interface Keys {
   networks(): string;
   /** Global index of the network ids one person belongs to (outside every network's slot). */
   personNetworks(email: string): string;
+  /**
+   * The person index (global, outside every network's slot): network id → the person's record
+   * in that network and the network's version it was written at (hash). See ./personIndex.ts.
+   */
+  personSeats(email: string): string;
+  /** Bumped after every import, forget or network removal: processes compare it to drop caches (global). */
+  generation(): string;
   /** The local demo's simulated time, kept while Samla is stopped (global). */
   demoClock(): string;
   /** A dashboard session signed out before it expired (global; expires with the session). */
@@ -199,6 +209,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     bullPrefix: () => `${prefix}{bull}`,
     networks: () => `${prefix}networks`,
     personNetworks: (email) => `${prefix}person:${normaliseEmail(email)}:networks`,
+    personSeats: (email) => `${prefix}person:${normaliseEmail(email)}:seats`,
+    generation: () => `${prefix}networks:generation`,
     demoClock: () => `${prefix}demo:clock`,
     dashboardRevoked: (id) => `${prefix}dashboard:revoked:${part('session', id)}`,
   };

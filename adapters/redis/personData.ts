@@ -24,6 +24,7 @@ import { canonicalJson } from './codec.ts';
 import { createKeys, type Keys } from './keys.ts';
 import { type RawValue, globEscape, hashEntries, isEmpty, networkKeyPattern, readKeys, sameValue, scanKeys, writeValue } from './rawKeys.ts';
 import { RECORD_KINDS, buildersOf, keyMatcher, type ExportList, type GlobalKind, type KeyBuilder, type NetworkKind, type Whose } from './recordKinds.ts';
+import { reindexNetwork } from './personIndex.ts';
 
 /** Who is being looked for. */
 export interface PersonMatcher {
@@ -255,6 +256,9 @@ export class PersonData {
     const toDelete = [...global.toDelete];
     if (toDelete.length) await this.redis.del(...toDelete);
     report.globalKeysDeleted = toDelete.length;
+    // The person index of everyone else in the networks that changed, at their new version (and
+    // the generation bumped), so no process keeps the definition that still names them.
+    for (const r of report.networks) await reindexNetwork(this.redis, this.keys, r.network);
     return report;
   }
 

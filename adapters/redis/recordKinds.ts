@@ -155,6 +155,9 @@ export const RECORD_KINDS = {
   teamsTenant: { scope: 'global', export: { none: 'when a tenant installed Samla and was last seen' }, forget: { keep: 'a tenant, not a person (deleted when it names them)' } },
   teamsConversation: { scope: 'global', whose: 'teamsChat', export: 'teamsChat', forget: 'delete' },
   personNetworks: { scope: 'global', whose: 'keyEmail', export: { none: 'an index of the networks listed in the export' }, forget: 'delete' },
+  // Copies of their `people` entries, which the export lists per network.
+  personSeats: { scope: 'global', whose: 'keyEmail', export: { none: 'copies of the person entries exported per network' }, forget: 'delete' },
+  generation: { scope: 'global', export: { none: 'a counter of network changes' }, forget: { keep: 'a counter; forget bumps it so every process reloads' } },
   inbound: { scope: 'global', export: { none: 'a handled delivery id' }, forget: { keep: 'a delivery id, expires within the hour' } },
   pace: { scope: 'global', export: { none: 'a pacing lock' }, forget: { keep: 'a pacing lock of seconds (deleted when it names them)' } },
   networks: { scope: 'global', export: { none: 'network ids' }, forget: { keep: 'network ids' } },

@@ -7,6 +7,12 @@
  *   WATCH belongs to a connection and any EXEC on it would silently drop the watch.
  * - Every record is written together with its event by one Lua script (./lua/samlaRecord*.lua) that
  *   first checks that the network exists.
+ * - Definitions are cached in the process, by network and version (issue 11). `getNetwork`
+ *   asks Redis for the version and gets the definition only when it changed (one round trip,
+ *   ./readScripts.ts); `personSeats` trusts the version in the person index (./personIndex.ts),
+ *   which every import and forget rewrites, and so needs no trip for a cached definition. A
+ *   process therefore never uses a definition older than what the index or the meta hash says;
+ *   the cache is also dropped whenever `generation()` sees the counter move.
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -33,17 +39,20 @@ import type {
   ImportResult,
   NetworkStore,
   NetworkSummary,
+  PersonInNetwork,
   SteeringLink,
 } from '../../src/core/ports.ts';
 import { canonicalJson, decodeDefinition, decodeEvent, decodeObject, decodePerson, decodeSummary, encodeEventFields, eventArgs } from './codec.ts';
 import { type ImportPlan, type StoredNetwork, planImport } from './importPlan.ts';
 import { type Keys, assertNetworkId, checkinField, createKeys, taskField } from './keys.ts';
+import { parseSeat, seatValue, sendIndexCommands } from './personIndex.ts';
+import { defineReadScripts } from './readScripts.ts';
 import { RECORD_NO_NETWORK, defineScripts } from './scripts.ts';
 
 /** How often an import is retried when a concurrent writer wins, before it gives up. */
 const MAX_IMPORT_ATTEMPTS = 20;
-/** Index writes are sent in pipelines of this many commands. */
-const INDEX_BATCH = 5000;
+/** How many network definitions a process keeps decoded (an LRU; a deployment has a handful). */
+const CACHED_DEFINITIONS = 64;
 
 export interface RedisStoreOptions {
   /** Key prefix, default "samla:". Must not contain braces. */
@@ -85,6 +94,12 @@ export class RedisStore implements NetworkStore {
   readonly keys: Keys;
   private readonly redis: Redis;
   private readonly quitOnClose: boolean;
+  /** Decoded, frozen definitions by network id, least recently used first (see the module comment). */
+  private readonly defs = new Map<string, { version: number; def: NetworkDefinition }>();
+  /** Definition reads in flight, by network id (see loadDefinition). */
+  private readonly loading = new Map<string, Promise<{ version: number; def: NetworkDefinition } | undefined>>();
+  /** The generation the definition cache was last checked against. */
+  private seenGeneration: string | undefined;
 
   /**
    * @param redis the connection to use; `close()` leaves it open unless `opts.quitOnClose`.
@@ -95,6 +110,7 @@ export class RedisStore implements NetworkStore {
     this.keys = createKeys(opts.prefix);
     this.quitOnClose = opts.quitOnClose ?? false;
     defineScripts(redis);
+    defineReadScripts(redis);
   }
 
   /** Opens a connection to `url` that the store owns and closes in `close()`. */
@@ -127,7 +143,7 @@ export class RedisStore implements NetworkStore {
       for (let attempt = 1; attempt <= MAX_IMPORT_ATTEMPTS; attempt++) {
         const outcome = await this.tryImport(conn, def, filePeople, opts);
         if (outcome) {
-          await this.writeIndexes(def.id, outcome.plan, outcome.result.changed);
+          await this.writeIndexes(def.id, outcome.plan, outcome.people, outcome.result.changed);
           return outcome.result;
         }
         await sleep(5 + Math.random() * 20 * Math.min(attempt, 5));
@@ -147,7 +163,7 @@ export class RedisStore implements NetworkStore {
     def: NetworkDefinition,
     filePeople: Person[],
     opts: { actor?: string; now?: Date; onProgress?: ImportProgress },
-  ): Promise<{ plan: ImportPlan; result: ImportResult } | undefined> {
+  ): Promise<{ plan: ImportPlan; result: ImportResult; people: Record<string, string> } | undefined> {
     const k = this.keys;
     const id = def.id;
     const now = opts.now ?? new Date();
@@ -158,13 +174,15 @@ export class RedisStore implements NetworkStore {
     const result: ImportResult = { network: id, created: plan.created, changed: plan.changed, version: plan.version, ...plan.result };
     if (!plan.changed) {
       await conn.unwatch();
-      return { plan, result };
+      return { plan, result, people };
     }
     const replies = await this.importTransaction(conn, def, plan, now, opts.actor).exec();
     if (replies === null) return undefined;
     const failed = replies.find(([err]) => err);
     if (failed) throw new SamlaError('INTERNAL', `Redis refused the import of "${id}".`, { cause: failed[0] });
-    return { plan, result };
+    // The people hash as written: what was there, with this import's writes over it.
+    for (const chunk of plan.peopleWrites) for (const [email, json] of chunk) people[email] = json;
+    return { plan, result, people };
   }
 
   /** The MULTI that writes a changed network: def, changed people, meta and the event. */
@@ -199,24 +217,29 @@ export class RedisStore implements NetworkStore {
   }
 
   /**
-   * Updates the global indexes after a successful import. They are outside the network's slot
-   * and not part of its transaction (see ./keys.ts). On an unchanged import they are only
-   * rewritten when the network is missing from the network index, which repairs an import that
-   * stopped between EXEC and this step (the network index is written last).
+   * Updates the global indexes after a successful import: the network index, each person's
+   * networks and the person index (./personIndex.ts: their record at the new version), then bumps
+   * the generation. They are outside the network's slot and not part of its transaction (see
+   * ./keys.ts). On an unchanged import they are only rewritten when the network is missing from
+   * the network index, which repairs an import that stopped between EXEC and this step (the
+   * network index is written last, before the generation).
    */
-  private async writeIndexes(id: string, plan: ImportPlan, changed: boolean): Promise<void> {
+  private async writeIndexes(id: string, plan: ImportPlan, people: Record<string, string>, changed: boolean): Promise<void> {
     const k = this.keys;
     if (!changed && (await this.redis.sismember(k.networks(), id)) === 1) return;
-    const commands: string[][] = [
-      ...plan.emailsActive.map((email) => ['sadd', k.personNetworks(email), id]),
-      ...plan.emailsRemoved.map((email) => ['srem', k.personNetworks(email), id]),
+    const commands: (string | number)[][] = [
+      ...plan.emailsActive.flatMap((email) => [
+        ['sadd', k.personNetworks(email), id],
+        ['hset', k.personSeats(email), id, seatValue(plan.version, people[email]!)],
+      ]),
+      ...plan.emailsRemoved.flatMap((email) => [
+        ['srem', k.personNetworks(email), id],
+        ['hdel', k.personSeats(email), id],
+      ]),
       ['sadd', k.networks(), id],
+      ['incr', k.generation()],
     ];
-    for (let i = 0; i < commands.length; i += INDEX_BATCH) {
-      const replies = await this.redis.pipeline(commands.slice(i, i + INDEX_BATCH)).exec();
-      const failed = replies?.find(([err]) => err);
-      if (failed) throw new SamlaError('INTERNAL', `Updating the network index of "${id}" failed.`, { cause: failed[0] });
-    }
+    await sendIndexCommands(this.redis, commands, `"${id}"`);
   }
 
   /* ---------- reading networks and people ---------- */
@@ -240,10 +263,108 @@ export class RedisStore implements NetworkStore {
     return out;
   }
 
-  /** The stored definition, or undefined when there is no such network. */
+  /**
+   * The stored definition, or undefined when there is no such network. One round trip: the
+   * definition travels (and is decoded) only when its version is not the cached one. The
+   * answer is shared and frozen: never modify it.
+   */
   async getNetwork(id: string): Promise<NetworkDefinition | undefined> {
-    const json = await this.redis.get(this.keys.def(id));
-    return json === null ? undefined : decodeDefinition(json, this.keys.def(id));
+    const cached = this.defs.get(id);
+    const [version, json] = await this.redis.samlaDefIfChanged(2, this.keys.meta(id), this.keys.def(id), cached ? String(cached.version) : '');
+    if (cached && version === String(cached.version) && json === undefined) return this.touch(id, cached).def;
+    if (json === null || json === undefined) {
+      this.defs.delete(id);
+      return undefined;
+    }
+    return this.cacheDefinition(id, version ?? null, json);
+  }
+
+  /** See NetworkStore.generation; a change also drops this store's cached definitions. */
+  async generation(): Promise<string> {
+    const g = (await this.redis.get(this.keys.generation())) ?? '0';
+    if (g !== this.seenGeneration) {
+      this.defs.clear();
+      this.seenGeneration = g;
+    }
+    return g;
+  }
+
+  /**
+   * See NetworkStore.personSeats. One HGETALL of the person index; a network whose definition
+   * at the entry's version is not cached is read in the same further trip as the others (its
+   * definition, version and the person's record, in one MULTI each), and the record read there
+   * wins over the entry when the versions differ. A person with no index entry at all (data
+   * imported before the index existed) is looked up the old way and indexed.
+   */
+  async personSeats(email: string): Promise<PersonInNetwork[]> {
+    const k = this.keys;
+    const field = normaliseEmail(email);
+    let entries = await this.redis.hgetall(k.personSeats(field));
+    if (Object.keys(entries).length === 0) entries = await this.indexLegacy(field);
+    const out: PersonInNetwork[] = [];
+    await Promise.all(
+      Object.keys(entries).map(async (id) => {
+        const seat = parseSeat(entries[id]!);
+        const cached = this.defs.get(id);
+        if (seat && cached && cached.version >= seat.v) return void out.push({ network: this.touch(id, cached).def, person: seat.p as Person });
+        // Not cached at the entry's version: one read of the definition, shared by every request
+        // that needs it meanwhile; the person's own record only when the versions disagree.
+        const loaded = await this.loadDefinition(id);
+        if (!loaded) return;
+        if (seat && loaded.version === seat.v) return void out.push({ network: loaded.def, person: seat.p as Person });
+        const json = await this.redis.hget(k.people(id), field);
+        if (json !== null) out.push({ network: loaded.def, person: decodePerson(json, `${k.people(id)} ${field}`) });
+      }),
+    );
+    out.sort((a, b) => (a.network.id < b.network.id ? -1 : 1));
+    return out.filter(({ person }) => !person.removedAt && (person.organiser || person.memberships.length > 0));
+  }
+
+  /** The person index entries of someone imported before it existed, written from the networks. */
+  private async indexLegacy(email: string): Promise<Record<string, string>> {
+    const k = this.keys;
+    const ids = await this.redis.smembers(k.personNetworks(email));
+    if (ids.length === 0) return {};
+    const read = await Promise.all(ids.map((id) => this.redis.multi().hget(k.meta(id), 'version').hget(k.people(id), email).exec()));
+    const entries: Record<string, string> = {};
+    ids.forEach((id, i) => {
+      const [version, json] = (read[i] ?? []).map(([, v]) => v) as (string | null)[];
+      if (typeof json === 'string' && typeof version === 'string') entries[id] = seatValue(Number(version), json);
+    });
+    if (Object.keys(entries).length) await this.redis.hset(k.personSeats(email), entries);
+    return entries;
+  }
+
+  /** The current definition and version (single-flight: concurrent callers share one read). */
+  private loadDefinition(id: string): Promise<{ version: number; def: NetworkDefinition } | undefined> {
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = (async () => {
+        const def = await this.getNetwork(id);
+        const cached = this.defs.get(id);
+        return def && cached?.def === def ? cached : def ? { version: NaN, def } : undefined;
+      })().finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Decodes, freezes and caches a definition read at `version` (not cached without one). */
+  private cacheDefinition(id: string, version: string | null, json: string): NetworkDefinition {
+    const def = deepFreeze(decodeDefinition(json, this.keys.def(id)));
+    const v = version === null ? NaN : Number(version);
+    if (Number.isFinite(v)) {
+      this.defs.delete(id);
+      this.defs.set(id, { version: v, def });
+      if (this.defs.size > CACHED_DEFINITIONS) this.defs.delete(this.defs.keys().next().value!);
+    }
+    return def;
+  }
+
+  private touch<T>(id: string, entry: T): T {
+    this.defs.delete(id);
+    this.defs.set(id, entry as { version: number; def: NetworkDefinition });
+    return entry;
   }
 
   /** Name, counts, version and import time, or undefined when there is no such network. */
@@ -313,6 +434,14 @@ export class RedisStore implements NetworkStore {
     return this.readHash<CheckinAnswer>(this.keys.checkins(networkId, gatheringId), CHECKIN_FIELDS, 'check-in');
   }
 
+  /** One person's check-in answers (one HGET, not the whole gathering's). */
+  async getCheckin(networkId: string, gatheringId: string, municipality: string, email: string): Promise<CheckinAnswer | undefined> {
+    const key = this.keys.checkins(networkId, gatheringId);
+    const field = checkinField(municipality, email);
+    const json = await this.redis.hget(key, field);
+    return json === null ? undefined : decodeObject<CheckinAnswer>(json, CHECKIN_FIELDS, 'check-in', `${key} ${field}`);
+  }
+
   /** Appends a status report; a second report with the same id is ignored. */
   async recordStatus(s: StatusReport): Promise<void> {
     const record: StatusReport = { ...s, email: normaliseEmail(s.email) };
@@ -334,7 +463,8 @@ export class RedisStore implements NetworkStore {
   async listStatus(networkId: string, municipality: string, limit?: number): Promise<StatusReport[]> {
     const k = this.keys;
     if (limit !== undefined && limit <= 0) return [];
-    const ids = await this.redis.zrevrange(k.status(networkId, municipality), 0, limit === undefined ? -1 : limit - 1);
+    if (limit !== undefined) return this.newest<StatusReport>(k.status(networkId, municipality), k.statusById(networkId, municipality), limit, STATUS_FIELDS, 'status report');
+    const ids = await this.redis.zrevrange(k.status(networkId, municipality), 0, -1);
     return this.readByIds<StatusReport>(k.statusById(networkId, municipality), ids, STATUS_FIELDS, 'status report');
   }
 
@@ -390,20 +520,9 @@ export class RedisStore implements NetworkStore {
 
   /* ---------- people across networks, steering links ---------- */
 
-  /** Networks in which the email is a current member or organiser (confirmed against each network). */
+  /** Networks in which the email is a current member or organiser (the person index; see personSeats). */
   async networksOf(email: string): Promise<string[]> {
-    const field = normaliseEmail(email);
-    const ids = (await this.redis.smembers(this.keys.personNetworks(field))).sort();
-    if (ids.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hget(this.keys.people(id), field);
-    const replies = (await pipe.exec()) ?? [];
-    return ids.filter((id, i) => {
-      const json = replies[i]?.[1];
-      if (typeof json !== 'string') return false;
-      const person = decodePerson(json, `${this.keys.people(id)} ${field}`);
-      return !person.removedAt && (person.organiser || person.memberships.length > 0);
-    });
+    return (await this.personSeats(email)).map((s) => s.network.id);
   }
 
   /** Links a steering group to a channel, with an event; NOT_FOUND when the network does not exist. */
@@ -553,6 +672,17 @@ export class RedisStore implements NetworkStore {
       .map((field) => decodeObject<T>(all[field] as string, required, what, `${key} ${field}`));
   }
 
+  /** The newest `n` records of an order zset and its by-id hash, newest first, in one trip. */
+  private async newest<T>(orderKey: string, byIdKey: string, n: number, required: readonly string[], what: string): Promise<T[]> {
+    const flat = await this.redis.samlaNewest(2, orderKey, byIdKey, n);
+    const out: T[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const json = flat[i + 1];
+      if (typeof json === 'string') out.push(decodeObject<T>(json, required, what, `${byIdKey} ${flat[i]}`));
+    }
+    return out;
+  }
+
   /** The records with these ids from a by-id hash, in the order given (missing ones skipped). */
   private async readByIds<T>(key: string, ids: string[], required: readonly string[], what: string): Promise<T[]> {
     if (ids.length === 0) return [];
@@ -629,6 +759,15 @@ function timeScore(...times: string[]): number {
     if (Number.isFinite(ms)) return ms;
   }
   return 0;
+}
+
+/** Freezes an object graph, so a shared cached definition cannot be changed by accident. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function sleep(ms: number): Promise<void> {

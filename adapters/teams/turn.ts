@@ -52,12 +52,13 @@ export interface TurnServices {
 /** Handles one activity; never throws. */
 export async function handleTurn(svc: TurnServices, context: TurnContext, a: InboundActivity): Promise<void> {
   const client = context.turnState.get<ConnectorClient>(svc.adapter.ConnectorClientKey);
-  try {
-    await captureConversation(svc, a);
-  } catch (err) {
+  const capturing = captureConversation(svc, a).catch((err: unknown) => {
     // Redis may be down: the person still gets an answer (errors.unavailable) below.
     svc.logger.error({ err, conversation: a.conversation.id }, 'Storing a Teams conversation reference failed');
-  }
+  });
+  // A message or card action does not read the reference it stores, so both go to Redis
+  // together (one round trip); an install does, so it waits.
+  if (a.type !== 'message' && a.type !== 'invoke') await capturing;
   try {
     switch (a.type) {
       case 'message':
@@ -82,6 +83,8 @@ export async function handleTurn(svc: TurnServices, context: TurnContext, a: Inb
     }
   } catch (err) {
     svc.logger.error({ err, type: a.type, conversation: a.conversation.id }, 'A Teams activity could not be handled');
+  } finally {
+    await capturing;
   }
 }
 
@@ -165,7 +168,7 @@ async function respond(svc: TurnServices, context: TurnContext, a: InboundActivi
   if (person && conversationKind(a) === 'personal') {
     // The person wrote to Samla here: this is where to reach them, and they are reachable again.
     try {
-      await svc.refs.savePerson({
+      const saving = svc.refs.savePerson({
         email: person.email,
         userId: a.from.id,
         ...(a.from.aadObjectId ? { aadObjectId: a.from.aadObjectId } : {}),
@@ -175,7 +178,8 @@ async function respond(svc: TurnServices, context: TurnContext, a: InboundActivi
         conversationId: a.conversation.id,
         at: svc.journeys.now().toISOString(),
       });
-      await svc.store.clearUnreachable(person.networks, person.email);
+      // Both at once: one round trip.
+      await Promise.all([saving, svc.store.clearUnreachable(person.networks, person.email)]);
     } catch (err) {
       svc.logger.error({ err, conversation: a.conversation.id }, 'Storing where to reach a Teams user failed');
     }

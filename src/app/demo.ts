@@ -70,7 +70,9 @@ async function removeDemoNetwork(deps: AppDeps): Promise<void> {
     cursor = next;
   } while (cursor !== '0');
   const pipe = redis.pipeline().srem(keys.networks(), DEMO_NETWORK_ID);
-  for (const p of people) pipe.srem(keys.personNetworks(p.email), DEMO_NETWORK_ID);
+  for (const p of people) pipe.srem(keys.personNetworks(p.email), DEMO_NETWORK_ID).hdel(keys.personSeats(p.email), DEMO_NETWORK_ID);
+  // Every process drops what it cached about the demo's people (adapters/redis/personIndex.ts).
+  pipe.incr(keys.generation());
   await pipe.exec();
 }
 

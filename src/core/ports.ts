@@ -73,6 +73,12 @@ export interface InboundLog {
   first(platform: Platform, deliveryId: string): Promise<boolean>;
 }
 
+/** A person's record in one network, with that network's definition (NetworkStore.personSeats). */
+export interface PersonInNetwork {
+  network: NetworkDefinition;
+  person: Person;
+}
+
 export interface ImportProgress {
   (done: number, total: number): void;
 }
@@ -102,6 +108,8 @@ export interface NetworkStore {
    */
   recordCheckin(a: CheckinAnswer, opts?: { merge?: boolean }): Promise<void>;
   listCheckins(networkId: string, gatheringId: string): Promise<CheckinAnswer[]>;
+  /** One person's check-in answers for a gathering in a municipality, or undefined. */
+  getCheckin(networkId: string, gatheringId: string, municipality: string, email: string): Promise<CheckinAnswer | undefined>;
   recordStatus(s: StatusReport): Promise<void>;
   /** Newest first. */
   listStatus(networkId: string, municipality: string, limit?: number): Promise<StatusReport[]>;
@@ -114,6 +122,19 @@ export interface NetworkStore {
 
   /** Ids of the networks in which this email is a current member or organiser. */
   networksOf(email: string): Promise<string[]>;
+
+  /**
+   * The networks in which this email is a current member or organiser, each with the person's
+   * record there and the network's definition, sorted by network id: the person index, read once
+   * (the hot path of every click). The definitions are shared: never modify them.
+   */
+  personSeats(email: string): Promise<PersonInNetwork[]>;
+
+  /**
+   * A value that changes after every import, forget or removal of a network (in any process).
+   * While it stays the same, what `personSeats` answered stays true; callers may cache on it.
+   */
+  generation(): Promise<string>;
 
   /** Links a municipality's steering group to a channel (Slack or Teams); replaces an earlier link. */
   linkSteeringChannel(link: SteeringLink): Promise<void>;

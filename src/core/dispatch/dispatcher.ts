@@ -73,8 +73,12 @@ export class Dispatcher {
   async dispatch(inbound: Inbound): Promise<Dispatched> {
     let locale: Locale = 'nb';
     try {
+      // The redelivery mark and the identity reads go out together (one round trip); a
+      // redelivery's identity is read for nothing, which changes nothing.
+      const identifying = this.identity.identify(inbound.platform, inbound.user, inbound.directory, inbound.localeTag);
+      identifying.catch(() => {}); // awaited below unless this is a redelivery
       if (!(await this.firstDelivery(inbound))) return { outcome: { kind: 'none', reason: 'duplicate' }, locale };
-      const who = await this.identity.identify(inbound.platform, inbound.user, inbound.directory, inbound.localeTag);
+      const who = await identifying;
       if (who.kind === 'unknown') return { outcome: { kind: 'text', text: who.message }, locale: who.locale };
       const me = who.me;
       locale = me.locale;

@@ -9,6 +9,12 @@
  * platform's authoritative email (Slack's profile email) is cached all the same, since it says
  * who the user is whichever network names them later. A platform may refuse an email for this
  * user (`accepts`: Teams, the person's tenant): that person is someone else, even when cached.
+ *
+ * Who the person is (`Me`: networks, municipalities, roles) is kept in memory by email while the
+ * store's generation stays the same (NetworkStore.generation, bumped by every import and forget
+ * in any process) and for at most ME_MAX_AGE_MS. The generation is read together with the
+ * identity cache, in the same round trip, so a click by someone seen lately needs no further
+ * read to know who they are.
  */
 import { SamlaError } from '../errors.ts';
 import { organisersText, whoAmI, type JourneyContext, type Me } from '../journeys/context.ts';
@@ -40,10 +46,21 @@ export class IdentityUnavailable extends SamlaError {
 
 /** How many people's languages the resolver keeps in memory, for answering while Redis is down. */
 const RECENT_LOCALES = 10_000;
+/** How many people's `Me` the resolver keeps in memory (an LRU). */
+const CACHED_PEOPLE = 10_000;
+/**
+ * The longest a cached `Me` is used while the generation stays the same: the bound on staleness
+ * should an import stop between writing the network and bumping the generation.
+ */
+export const ME_MAX_AGE_MS = 60_000;
 
 export class IdentityResolver {
   /** Languages of people seen lately, by platform and user key. */
   private readonly recent = new Map<string, Locale>();
+  /** Who people are, by email, with the generation it was read at (see the module comment). */
+  private readonly people = new Map<string, { generation: string; at: number; me: Me }>();
+  /** Lookups in flight, by generation and email. */
+  private readonly looking = new Map<string, Promise<Me | undefined>>();
 
   constructor(
     private readonly ctx: JourneyContext,
@@ -59,14 +76,16 @@ export class IdentityResolver {
     const hinted = localeFromTag(localeTag);
     let platformLocale: Locale | undefined;
     try {
-      let email = await this.identities.emailOf(platform, key);
+      // Sent together: one round trip.
+      const [cached, generation] = await Promise.all([this.identities.emailOf(platform, key), this.ctx.store.generation()]);
+      let email = cached;
       if (email && directory.accepts && !(await directory.accepts(email))) email = undefined;
       if (!email) {
         const found = await directory.lookup();
         platformLocale = found?.locale;
         email = found ? await this.match(platform, found.key ?? key, found.emails, found.authoritative ?? false, directory) : undefined;
       }
-      const me = email ? await whoAmI(this.ctx, email) : undefined;
+      const me = email ? await this.whoIs(email, generation) : undefined;
       if (me) {
         this.remember(`${platform}:${key}`, me.locale);
         return { kind: 'known', me };
@@ -76,6 +95,28 @@ export class IdentityResolver {
     } catch (err) {
       throw new IdentityUnavailable(await this.fallbackLocale(`${platform}:${key}`, directory, platformLocale ?? hinted), err);
     }
+  }
+
+  /** `Me` for an email: from memory while `generation` is the one it was read at, else looked up. */
+  private async whoIs(email: string, generation: string): Promise<Me | undefined> {
+    const e = normaliseEmail(email);
+    const hit = this.people.get(e);
+    const now = performance.now();
+    if (hit && hit.generation === generation && now - hit.at < ME_MAX_AGE_MS) return hit.me;
+    // Concurrent clicks of one person share one lookup.
+    const key = `${generation}|${e}`;
+    let pending = this.looking.get(key);
+    if (!pending) {
+      pending = whoAmI(this.ctx, e).finally(() => this.looking.delete(key));
+      this.looking.set(key, pending);
+    }
+    const me = await pending;
+    this.people.delete(e);
+    if (me) {
+      this.people.set(e, { generation, at: now, me });
+      if (this.people.size > CACHED_PEOPLE) this.people.delete(this.people.keys().next().value!);
+    }
+    return me;
   }
 
   /** The email to know this user by: the first a network knows, cached. */

@@ -121,7 +121,7 @@ export async function answerCheckin(ctx: JourneyContext, me: Me, payload: Action
     { network: def.id, gathering: gathering.id, municipality: seat.municipality.id, email: me.email, answers: given, at: ctx.now().toISOString() },
     { merge: true },
   );
-  const answer = (await ctx.store.listCheckins(def.id, gathering.id)).find((a) => a.municipality === seat.municipality.id && a.email === me.email)!;
+  const answer = (await ctx.store.getCheckin(def.id, gathering.id, seat.municipality.id, me.email))!;
   return { kind: 'saved', answer, message: checkinMessage(ctx, def, gathering, { municipality: seat.municipality.id, locale: me.locale }, answer) };
 }
 
@@ -147,7 +147,7 @@ export function authoriseCheckin(ctx: JourneyContext, me: Me, payload: ActionPay
  */
 export async function openCheckinForm(ctx: JourneyContext, me: Me, payload: ActionPayload): Promise<FormDraft> {
   const { seat, def, gathering } = authoriseCheckin(ctx, me, payload);
-  const previous = (await ctx.store.listCheckins(def.id, gathering.id)).find((a) => a.municipality === seat.municipality.id && a.email === me.email);
+  const previous = await ctx.store.getCheckin(def.id, gathering.id, seat.municipality.id, me.email);
   const only = payload.q && def.checkin.questions.some((q) => q.id === payload.q) ? payload.q : undefined;
   return checkinForm(ctx, def, gathering, me.locale, seat.municipality.id, previous, only);
 }

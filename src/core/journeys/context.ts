@@ -41,15 +41,13 @@ export interface Me {
  */
 export async function whoAmI(ctx: JourneyContext, email: string): Promise<Me | undefined> {
   const e = normaliseEmail(email);
-  const ids = await ctx.store.networksOf(e);
-  const loaded = await Promise.all(
-    ids.map(async (id) => ({ def: await ctx.store.getNetwork(id), person: await ctx.store.getPerson(id, e) })),
-  );
+  // The person index: their record in every network, with the (cached) definitions, read once.
+  const loaded = await ctx.store.personSeats(e);
   const seats: Seat[] = [];
   const organiserOf: NetworkDefinition[] = [];
   let person: Person | undefined;
-  for (const { def, person: p } of loaded) {
-    if (!def || !p || p.removedAt) continue;
+  for (const { network: def, person: p } of loaded) {
+    if (p.removedAt) continue;
     person ??= p;
     if (p.organiser) organiserOf.push(def);
     for (const membership of p.memberships) {
