@@ -46,6 +46,8 @@ export interface Organiser {
   email: string;
   platform: Platform;
   locale?: Locale;
+  /** The Slack workspace (team id, T…) the organiser is reached in, when Samla serves several. */
+  slackTeam?: string;
 }
 
 export interface Member {
@@ -68,6 +70,8 @@ export interface Municipality {
   locale?: Locale;
   /** A Slack channel id or a Teams channel id where the steering group is reached. */
   steeringChannel?: string;
+  /** The municipality's Slack workspace (team id, T…), when Samla serves several. */
+  slackTeam?: string;
   members: Member[];
 }
 

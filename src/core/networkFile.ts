@@ -125,7 +125,7 @@ function toDefinition(file: NetworkFileData): NetworkDefinition {
     programme: file.programme,
     timezone: file.timezone,
     locale: file.locale ?? 'nb',
-    organisers: file.organisers.map((o): Organiser => compact({ ...o })),
+    organisers: file.organisers.map(({ slack_team, ...o }): Organiser => compact({ ...o, slackTeam: slack_team })),
     municipalities: file.municipalities.map(toMunicipality),
     gatherings: file.gatherings.map(toGathering),
     checkin: { questions: (file.checkin?.questions ?? DEFAULT_CHECKIN_QUESTIONS).map(copyQuestion) },
@@ -143,6 +143,7 @@ function toMunicipality(m: NetworkFileData['municipalities'][number]): Municipal
     platform: m.platform,
     locale: m.locale,
     steeringChannel: m.steering_channel,
+    slackTeam: m.slack_team,
     members: (m.members ?? []).map(
       (member): Member => compact({ ...member, roles: [...member.roles], chair: member.chair === true ? true : undefined }),
     ),
@@ -200,7 +201,7 @@ function toFileShape(def: NetworkDefinition): Record<string, unknown> {
     programme: def.programme,
     timezone: def.timezone,
     locale: def.locale,
-    organisers: def.organisers.map((o) => compact({ name: o.name, email: o.email, platform: o.platform, locale: o.locale })),
+    organisers: def.organisers.map((o) => compact({ name: o.name, email: o.email, platform: o.platform, locale: o.locale, slack_team: o.slackTeam })),
     municipalities: def.municipalities.map((m) =>
       compact({
         id: m.id,
@@ -208,6 +209,7 @@ function toFileShape(def: NetworkDefinition): Record<string, unknown> {
         platform: m.platform,
         locale: m.locale,
         steering_channel: m.steeringChannel,
+        slack_team: m.slackTeam,
         members: m.members.map((p) =>
           compact({
             name: p.name,

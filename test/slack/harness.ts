@@ -21,7 +21,7 @@ import { testRedis, type TestRedis } from '../helpers/redis.ts';
 
 export const SIGNING_SECRET = 'samla-test-signing-secret-5f2b9c';
 export const BOT_TOKEN = 'xoxb-samla-test-token';
-const EXAMPLE = fileURLToPath(new URL('../../../shared/examples/network.yaml', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../examples/network.yaml', import.meta.url));
 
 /** Slack users of the example network (and one stranger). */
 export const USERS = {
