@@ -1,77 +1,182 @@
 /**
  * Slack settings from the environment, validated once when the Slack plugin is built.
  *
- * - Neither SLACK_SIGNING_SECRET nor SLACK_BOT_TOKEN set: Slack is disabled (the plugin mounts
- *   nothing and says so in the log), so Samla runs with Teams only, or for the CLI.
- * - Only one of them set, or one malformed: a SamlaError INVALID_CONFIG naming the variable.
+ * Two ways to reach Slack, never both:
+ * - one workspace: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (`xoxb-…`), as before;
+ * - several workspaces (a learning network whose municipalities each have their own Slack):
+ *   SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for the OAuth v2 install flow
+ *   (`/slack/install`), and SAMLA_SECRET_KEY to encrypt the installations' tokens in Redis.
+ *
+ * With SLACK_APP_TOKEN (`xapp-…`) Samla receives commands, clicks and events over Socket Mode
+ * (an outgoing WebSocket) instead of at `POST /slack/events`, so it needs no public address; the
+ * signing secret is then not used and may be left out.
+ *
+ * - Nothing of it set: Slack is disabled (the plugin mounts nothing and says so in the log), so
+ *   Samla runs with Teams only, or for the CLI.
+ * - Something missing or malformed: a SamlaError INVALID_CONFIG naming the variable, never
+ *   printing a secret.
  * - SLACK_API_URL (optional) points the Web API client at another base URL: Slack's GovSlack
  *   host, or a fake Slack in tests. It always ends with "/" (the client appends method names).
+ *   The install page's Slack address is derived from it (`…/oauth/v2/authorize`).
+ *
+ * The environment is read in one place, `readSlackEnv` with `slackEnvSchema`; `readSlackConfig`
+ * only interprets what it returns.
  */
 import { z } from 'zod';
 import { SamlaError } from '../../src/core/errors.ts';
+import { parseSecretKey } from '../redis/secretBox.ts';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
+/** The OAuth v2 install flow, for serving several workspaces. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the install flow's `state` (CSRF protection), at least 16 characters. */
+  stateSecret: string;
+  /** 32 bytes: the AES-256-GCM key of the installations' tokens at rest. */
+  secretKey: Buffer;
+  /** The Redirect URL registered with the app, when it must be named (several are registered). */
+  redirectUri?: string;
+  /** Slack's authorize page, derived from SLACK_API_URL. */
+  authorizationUrl: string;
+}
+
 export interface SlackConfig {
-  signingSecret: string;
-  botToken: string;
+  /** Checks each HTTP request's X-Slack-Signature; unused (and optional) in Socket Mode. */
+  signingSecret?: string;
+  /** One workspace: its bot token. Exactly one of `botToken` and `oauth` is set. */
+  botToken?: string;
+  /** Several workspaces: the install flow and the encrypted installation store. */
+  oauth?: SlackOAuthConfig;
+  /** Socket Mode's app-level token (`xapp-…`); events then arrive over a WebSocket. */
+  appToken?: string;
   /** Base URL of the Web API, ending with "/". */
   apiUrl: string;
 }
 
 export type SlackSettings = { enabled: true; config: SlackConfig } | { enabled: false; reason: string };
 
-const schema = z.object({
+const url = (example: string) =>
+  z.string().refine((v) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be an http(s) URL such as ${example}`);
+
+/** Every Slack variable, validated (each optional here; which are needed together is checked after). */
+export const slackEnvSchema = z.object({
   SLACK_SIGNING_SECRET: z
     .string()
-    .regex(/^\S{8,}$/, 'must be the app’s Signing Secret (Basic Information → App Credentials), without spaces'),
+    .regex(/^\S{8,}$/, 'must be the app’s Signing Secret (Basic Information → App Credentials), without spaces')
+    .optional(),
   SLACK_BOT_TOKEN: z
     .string()
-    .regex(/^xoxb-\S+$/, 'must be a bot token starting with "xoxb-" (OAuth & Permissions → Bot User OAuth Token)'),
-  SLACK_API_URL: z
-    .string()
-    .refine((v) => {
-      try {
-        return ['http:', 'https:'].includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL such as https://slack.com/api/')
+    .regex(/^xoxb-\S+$/, 'must be a bot token starting with "xoxb-" (OAuth & Permissions → Bot User OAuth Token)')
+    .optional(),
+  SLACK_API_URL: url('https://slack.com/api/')
     .transform((v) => (v.endsWith('/') ? v : `${v}/`))
+    .optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must be the app’s Client ID, digits with a dot like 1234567890.1234567890 (Basic Information → App Credentials)')
+    .optional(),
+  SLACK_CLIENT_SECRET: z.string().regex(/^\S{8,}$/, 'must be the app’s Client Secret (Basic Information → App Credentials), without spaces').optional(),
+  SLACK_STATE_SECRET: z.string().regex(/^\S{16,}$/, 'must be a random secret of at least 16 characters without spaces (for example `openssl rand -hex 32`)').optional(),
+  SLACK_REDIRECT_URI: url('https://samla.example.no/slack/oauth_redirect').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-\S+$/, 'must be an app-level token starting with "xapp-" with the connections:write scope (Basic Information → App-Level Tokens)')
+    .optional(),
+  SAMLA_SECRET_KEY: z
+    .string()
+    .transform((v, ctx) => {
+      const key = parseSecretKey(v);
+      if (!key) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 random bytes, written as 64 hex digits or in base64 (for example `openssl rand -hex 32`)' });
+        return z.NEVER;
+      }
+      return key;
+    })
     .optional(),
 });
 
-/** Reads the Slack settings; empty strings count as unset. Throws INVALID_CONFIG when malformed. */
-export function readSlackConfig(env: NodeJS.ProcessEnv): SlackSettings {
-  const value = (name: string): string | undefined => {
+export type SlackEnv = z.infer<typeof slackEnvSchema>;
+
+/** Variables whose value may be shown in an error (the rest are secrets). */
+const SHOWN = new Set(['SLACK_API_URL', 'SLACK_REDIRECT_URI', 'SLACK_CLIENT_ID']);
+
+/** Reads and validates the Slack variables; empty strings count as unset. Throws INVALID_CONFIG when malformed. */
+export function readSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
+  const raw: Record<string, string> = {};
+  for (const name of Object.keys(slackEnvSchema.shape)) {
     const v = env[name]?.trim();
-    return v ? v : undefined;
-  };
-  const secret = value('SLACK_SIGNING_SECRET');
-  const token = value('SLACK_BOT_TOKEN');
-  if (!secret && !token) {
-    return { enabled: false, reason: 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set' };
+    if (v) raw[name] = v;
   }
-  const missing = !secret ? 'SLACK_SIGNING_SECRET' : !token ? 'SLACK_BOT_TOKEN' : undefined;
-  if (missing) {
-    throw new SamlaError('INVALID_CONFIG', 'The Slack settings are incomplete:', {
-      details: [`${missing} is not set: set both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or neither to run without Slack`],
-    });
-  }
-  const parsed = schema.safeParse({ SLACK_SIGNING_SECRET: secret, SLACK_BOT_TOKEN: token, SLACK_API_URL: value('SLACK_API_URL') });
+  const parsed = slackEnvSchema.safeParse(raw);
   if (!parsed.success) {
     throw new SamlaError('INVALID_CONFIG', 'The Slack settings are not valid; fix these variables:', {
       details: parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '');
-        // Never print a secret or a token; the URL is safe to show.
-        const shown = name === 'SLACK_API_URL' ? `=${JSON.stringify(env[name])}` : '';
+        // Never print a secret or a token; the URLs and the client id are safe to show.
+        const shown = SHOWN.has(name) ? `=${JSON.stringify(env[name])}` : '';
         return `${name}${shown}: ${i.message}`;
       }),
     });
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+const incomplete = (details: string[]) => new SamlaError('INVALID_CONFIG', 'The Slack settings are incomplete:', { details });
+
+/** The Slack settings: disabled, one workspace, or several (see the module comment). */
+export function readSlackConfig(env: NodeJS.ProcessEnv): SlackSettings {
+  const e = readSlackEnv(env);
+  const oauthVars = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+  const anyOAuth = oauthVars.some((n) => e[n] !== undefined);
+  if (!e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN && !anyOAuth && !e.SLACK_APP_TOKEN) {
+    return { enabled: false, reason: 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set' };
+  }
+  const apiUrl = e.SLACK_API_URL ?? DEFAULT_SLACK_API_URL;
+  if (e.SLACK_BOT_TOKEN && anyOAuth) {
+    throw incomplete([
+      'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: use SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for several, not both',
+    ]);
+  }
+  const problems: string[] = [];
+  if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    problems.push('SLACK_SIGNING_SECRET is not set: Slack’s requests are checked with it (or set SLACK_APP_TOKEN to use Socket Mode instead)');
+  }
+  let oauth: SlackOAuthConfig | undefined;
+  if (anyOAuth) {
+    for (const n of oauthVars) if (!e[n]) problems.push(`${n} is not set: the install flow for several workspaces needs ${oauthVars.join(', ')}`);
+    if (!e.SAMLA_SECRET_KEY) problems.push('SAMLA_SECRET_KEY is not set: the installations’ tokens are encrypted with it in Redis (for example `openssl rand -hex 32`)');
+    if (!problems.length) {
+      oauth = {
+        clientId: e.SLACK_CLIENT_ID!,
+        clientSecret: e.SLACK_CLIENT_SECRET!,
+        stateSecret: e.SLACK_STATE_SECRET!,
+        secretKey: e.SAMLA_SECRET_KEY!,
+        authorizationUrl: new URL('../oauth/v2/authorize', apiUrl).toString(),
+        ...(e.SLACK_REDIRECT_URI ? { redirectUri: e.SLACK_REDIRECT_URI } : {}),
+      };
+    }
+  } else if (!e.SLACK_BOT_TOKEN) {
+    problems.push(
+      'SLACK_BOT_TOKEN is not set: set both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN for one workspace, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for several, or neither to run without Slack',
+    );
+  }
+  if (problems.length) throw incomplete(problems);
   return {
     enabled: true,
-    config: { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL ?? DEFAULT_SLACK_API_URL },
+    config: {
+      apiUrl,
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+      ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
+      ...(oauth ? { oauth } : {}),
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+    },
   };
 }

@@ -110,7 +110,7 @@ export async function startSamla(opts: SamlaOptions = {}): Promise<RunningSamla>
     server.health.addCheck('deliveries', () => {
       throw new Error('the scheduler has not started yet');
     });
-    const slack = slackPlatformFrom({ env, identities, logger });
+    const slack = slackPlatformFrom({ env, identities, logger, store, redis, prefix: config.redisPrefix });
     const platforms: Partial<Record<Platform, ChatPlatform>> = { teams: teams.platform, ...(slack ? { slack } : {}) };
     const scheduler = await startScheduler({
       redis,

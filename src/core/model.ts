@@ -261,6 +261,8 @@ export interface UnreachableEntry {
   reason: string;
   /** What the platform said, for the operator ("403 BotNotInConversationRoster"). */
   detail?: string;
+  /** Slack `workspace_not_installed`: the workspace (T…) that has not installed Samla. */
+  workspace?: string;
   at: string;
 }
 
