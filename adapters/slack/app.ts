@@ -81,7 +81,7 @@ export function slackPlugin(deps: AppDeps): HttpPlugin {
 /** Builds the Bolt app on `expressApp` (or on Socket Mode) and registers every listener. */
 export function mountSlack(expressApp: Express, deps: AppDeps, config: SlackConfig, pending = new Set<Promise<unknown>>()): App {
   const logger = boltLogger(deps.logger);
-  const tokens = slackTokens(config, { redis: deps.redis, prefix: deps.config.redisPrefix }, logger);
+  const tokens = slackTokens(config, { redis: deps.redis, prefix: deps.config.redisPrefix, texts: deps.journeys.texts }, logger);
   let receiver: Receiver;
   if (config.appToken) {
     receiver = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } } });

@@ -20,6 +20,7 @@ import type { Redis } from 'ioredis';
 import { normaliseEmail } from '../../src/core/people.ts';
 import type { NetworkDefinition } from '../../src/core/model.ts';
 import type { NetworkStore } from '../../src/core/ports.ts';
+import type { Texts } from '../../src/core/texts.ts';
 import { DeliveryError } from '../../src/core/ports.ts';
 import { installationId, NoInstallation, RedisSlackInstallationStore, type InstallationInfo } from '../redis/slackInstallations.ts';
 import { webClientOptions } from './client.ts';
@@ -83,6 +84,7 @@ export class InstalledWorkspaces implements SlackTokens {
     readonly store: RedisSlackInstallationStore,
     private readonly config: SlackConfig & { oauth: SlackOAuthConfig },
     private readonly logger?: Logger,
+    private readonly texts?: Texts,
   ) {
     const { oauth } = config;
     this.provider = new InstallProvider({
@@ -93,6 +95,7 @@ export class InstalledWorkspaces implements SlackTokens {
       installUrlOptions: { scopes: [...SLACK_BOT_SCOPES], ...(oauth.redirectUri ? { redirectUri: oauth.redirectUri } : {}) },
       authorizationUrl: oauth.authorizationUrl,
       clientOptions: webClientOptions(config),
+      ...(texts ? { renderHtmlForInstallPath: (url: string) => installPage(texts, url) } : {}),
       ...(logger ? { logger } : {}),
     });
   }
@@ -143,7 +146,7 @@ export class InstalledWorkspaces implements SlackTokens {
     );
   }
 
-  /** The install flow's callback answers (defaults of @slack/oauth, logged). */
+  /** The install flow's callback answers: @slack/oauth's success page, a failure page of Samla's; both logged. */
   callbackOptions(log: { info(o: object, m: string): void; warn(o: object, m: string): void }): CallbackOptions {
     return {
       afterInstallation: async (installation) => {
@@ -153,12 +156,25 @@ export class InstalledWorkspaces implements SlackTokens {
       failure: (error, _options, _req, res) => {
         log.warn({ code: error.code, err: error.message }, 'Slack: an install did not complete');
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(
-          '<html><body><h1>Samla was not installed</h1><p>The installation did not complete (it may have been started more than ten minutes ago, or in another browser). Start again from the install link.</p></body></html>',
-        );
+        const t = (key: string) => escapeHtml(this.texts?.t('nb', key) ?? key);
+        res.end(page(t('slack.install_failed_title'), `<p>${t('slack.install_failed_text')}</p><p><a href="${SLACK_INSTALL_PATH}">${t('slack.install_button')}</a></p>`));
       },
     };
   }
+}
+
+/** The install page: what Samla is, and the "Add to Slack" link to Slack's authorize page (bokmål, no outside resources). */
+function installPage(texts: Texts, url: string): string {
+  const t = (key: string) => escapeHtml(texts.t('nb', key));
+  return page(t('slack.install_title'), `<p>${t('slack.install_text')}</p><p><a class="button" href="${escapeHtml(url)}">${t('slack.install_button')}</a></p>`);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}a.button{display:inline-block;padding:.6rem 1rem;background:#2f5d50;color:#fff;border-radius:.3rem;text-decoration:none}</style></head><body><h1>${title}</h1>${body}</body></html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export function notInstalled(team: string): DeliveryError {
@@ -166,11 +182,11 @@ export function notInstalled(team: string): DeliveryError {
 }
 
 /** The SlackTokens of a configuration: one bot token, or the installations in Redis. */
-export function slackTokens(config: SlackConfig, deps: { redis?: Redis; prefix?: string }, logger?: Logger): SlackTokens {
+export function slackTokens(config: SlackConfig, deps: { redis?: Redis; prefix?: string; texts?: Texts }, logger?: Logger): SlackTokens {
   if (config.botToken) return new SingleWorkspace(config.botToken, config, logger);
   if (!config.oauth || !deps.redis) throw new Error('Serving several Slack workspaces needs SLACK_CLIENT_ID… and a Redis connection');
   const store = new RedisSlackInstallationStore(deps.redis, { secretKey: config.oauth.secretKey, ...(deps.prefix ? { prefix: deps.prefix } : {}) });
-  return new InstalledWorkspaces(store, config as SlackConfig & { oauth: SlackOAuthConfig }, logger);
+  return new InstalledWorkspaces(store, config as SlackConfig & { oauth: SlackOAuthConfig }, logger, deps.texts);
 }
 
 /** The workspace people are reached in, from the network files' `slack_team:`. */

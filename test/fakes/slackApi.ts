@@ -180,7 +180,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       if (!old) return { ok: false, error: 'invalid_refresh_token' };
       refreshTokens.delete(String(args.refresh_token)); // a refresh token works once
       const n = ++refreshSeq;
-      g = { ...old, botToken: `xoxe.xoxb-${old.team}-rotated-${n}`, refreshToken: `xoxe-1-${old.team}-refresh-${n}` };
+      g = { ...old, botToken: `xoxe.xoxb-${old.team}-rotated-${n}`, refreshToken: `xoxe-1-${old.team}-refresh-${n}`, expiresIn: 43_200 }; // a refreshed token lives 12 hours
     } else {
       g = codes.get(String(args.code));
       if (!g) return { ok: false, error: 'invalid_code' };
