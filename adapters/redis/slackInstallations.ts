@@ -63,6 +63,11 @@ export function installationId(q: { teamId?: string | undefined; enterpriseId?: 
   return id;
 }
 
+/** The installations (no tokens, so no key needed), for `samla network show`. */
+export async function listSlackInstallations(redis: Redis, prefix = DEFAULT_PREFIX): Promise<InstallationInfo[]> {
+  return new RedisSlackInstallationStore(redis, { prefix, secretKey: Buffer.alloc(32) }).list();
+}
+
 export class RedisSlackInstallationStore implements InstallationStore {
   private readonly prefix: string;
   private readonly box: SecretBox;

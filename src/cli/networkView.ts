@@ -18,6 +18,17 @@ export interface TimeView {
   moved?: string;
 }
 
+/** A Slack workspace named with `slack_team:`, and whether Samla can reach it (its installation). */
+export interface WorkspaceView {
+  team: string;
+  installed: boolean;
+  /** When Samla last used the installation (a request from it, or a message to it). */
+  lastSeen?: string;
+}
+
+/** The installations Samla knows, by workspace id; undefined when it serves one workspace (SLACK_BOT_TOKEN). */
+export type WorkspaceLookup = (team: string) => { installed: boolean; lastSeen?: string };
+
 export interface NetworkView {
   id: string;
   name: string;
@@ -26,13 +37,14 @@ export interface NetworkView {
   locale: string;
   version: number;
   importedAt: string;
-  organisers: { name: string; email: string; platform: string; locale?: string }[];
+  organisers: { name: string; email: string; platform: string; locale?: string; slack?: WorkspaceView }[];
   municipalities: {
     id: string;
     name: string;
     platform: string;
     locale?: string;
     steeringChannel?: string;
+    slack?: WorkspaceView;
     members: { name: string; email: string; roles: MemberRole[]; party?: Party; chair?: boolean; locale?: string }[];
   }[];
   /** People removed from the file: no roles any more, history kept. */
@@ -49,7 +61,8 @@ export interface NetworkView {
   }[];
 }
 
-export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary, people: Person[]): NetworkView {
+export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary, people: Person[], workspaces?: WorkspaceLookup): NetworkView {
+  const slack = (team: string | undefined): { slack?: WorkspaceView } => (team ? { slack: { team, ...(workspaces ? workspaces(team) : { installed: false }) } } : {});
   const agenda = lifetimeAgenda(def);
   const find = (kind: string, gathering: string, task?: string) =>
     agenda.find((i) => i.kind === kind && i.gathering === gathering && (task === undefined || i.task === task));
@@ -69,13 +82,14 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
     locale: def.locale,
     version: summary.version,
     importedAt: summary.importedAt,
-    organisers: def.organisers.map((o) => ({ name: o.name, email: o.email, platform: o.platform, ...(o.locale ? { locale: o.locale } : {}) })),
+    organisers: def.organisers.map((o) => ({ name: o.name, email: o.email, platform: o.platform, ...(o.locale ? { locale: o.locale } : {}), ...slack(o.slackTeam) })),
     municipalities: def.municipalities.map((m) => ({
       id: m.id,
       name: m.name,
       platform: m.platform,
       ...(m.locale ? { locale: m.locale } : {}),
       ...(m.steeringChannel ? { steeringChannel: m.steeringChannel } : {}),
+      ...slack(m.slackTeam),
       members: m.members.map((p) => ({
         name: p.name,
         email: p.email,
@@ -119,6 +133,11 @@ function lifetimeAgenda(def: NetworkDefinition): AgendaItem[] {
 }
 
 /** Text rendering for a terminal. */
+/** "workspace T0B installed, last seen …" or "workspace T0B NOT INSTALLED: Samla cannot reach it". */
+function workspaceText(w: WorkspaceView): string {
+  return w.installed ? `workspace ${w.team} installed${w.lastSeen ? `, last seen ${w.lastSeen}` : ''}` : `workspace ${w.team} not installed: Samla cannot reach it`;
+}
+
 export function renderNetworkView(v: NetworkView): string {
   const out: string[] = [];
   out.push(`${v.name} (${v.id})`);
@@ -126,11 +145,11 @@ export function renderNetworkView(v: NetworkView): string {
   out.push('  ' + meta.filter(Boolean).join(' · '));
   out.push('');
   out.push(`Organisers (${v.organisers.length})`);
-  for (const o of v.organisers) out.push(`  ${o.name} <${o.email}> · ${o.platform}${o.locale ? ` · ${o.locale}` : ''}`);
+  for (const o of v.organisers) out.push(`  ${o.name} <${o.email}> · ${o.platform}${o.locale ? ` · ${o.locale}` : ''}${o.slack ? ` · ${workspaceText(o.slack)}` : ''}`);
   out.push('');
   out.push(`Municipalities (${v.municipalities.length})`);
   for (const m of v.municipalities) {
-    const extra = [m.platform, m.locale, m.steeringChannel ? `steering channel ${m.steeringChannel}` : 'no steering channel linked'];
+    const extra = [m.platform, m.locale, m.slack ? workspaceText(m.slack) : '', m.steeringChannel ? `steering channel ${m.steeringChannel}` : 'no steering channel linked'];
     out.push(`  ${m.id} ${m.name} · ${extra.filter(Boolean).join(' · ')}`);
     for (const p of m.members) {
       const roleText = p.roles

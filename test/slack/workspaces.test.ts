@@ -17,6 +17,8 @@ import { currentDigest } from '../../src/core/lagging/records.ts';
 import { digestMessage } from '../../src/core/lagging/digest.ts';
 import type { NetworkDefinition } from '../../src/core/model.ts';
 import { parseNetworkFile } from '../../src/core/networkFile.ts';
+import { listSlackInstallations } from '../../adapters/redis/slackInstallations.ts';
+import { buildNetworkView, renderNetworkView } from '../../src/cli/networkView.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slackApi.ts';
 import { exampleNetwork } from '../helpers/exampleNetwork.ts';
 import { RecordingPlatform } from '../helpers/recordingPlatform.ts';
@@ -131,6 +133,25 @@ describe('one network across two Slack workspaces', () => {
     expect(text).toContain('Samla cannot reach these people yet: Lars Eide (workspace T0CCC has not installed Samla)');
     const nb = JSON.stringify(digestMessage(loadTexts(), 'nb', def, digest).blocks);
     expect(nb).toContain('Lars Eide (arbeidsområdet T0CCC har ikke installert Samla)');
+  });
+});
+
+describe('samla network show', () => {
+  it('lists each municipality’s workspace and whether Samla can reach it', async () => {
+    const def = twoWorkspaces('T0CCC');
+    const { node } = await start(def);
+    const installed = new Map((await listSlackInstallations(node.redis, prefix)).map((i) => [i.id, i]));
+    expect([...installed.keys()]).toEqual(['T0AAA', 'T0BBB']);
+    expect(installed.get('T0AAA')!.lastSeen).toBeDefined(); // the prompts just sent used it
+    const summary = (await node.store.getSummary(def.id))!;
+    const view = buildNetworkView(def, summary, await node.store.getPeople(def.id), (team) => {
+      const i = installed.get(team);
+      return i ? { installed: true, ...(i.lastSeen ? { lastSeen: i.lastSeen } : {}) } : { installed: false };
+    });
+    const text = renderNetworkView(view);
+    expect(text).toMatch(/4204 Kristiansand · slack · workspace T0AAA installed, last seen \d{4}-/);
+    expect(text).toContain('4207 Flekkefjord · slack · workspace T0CCC not installed: Samla cannot reach it');
+    expect(text).toMatch(/Ingrid Fjeld <ingrid.fjeld@example.no> · slack · en · workspace T0AAA installed/);
   });
 });
 
