@@ -167,6 +167,27 @@ describe('installing Samla in a workspace (OAuth v2)', () => {
     expect(await redisText(s)).not.toContain('slack:installation:T0BBB=');
   });
 
+  it('matches a person only within their own workspace', async () => {
+    const s = await start();
+    s.fake.grant('code-b', { team: 'T0BBB', botToken: 'xoxb-installed-b' });
+    s.fake.grant('code-c', { team: 'T0CCC', botToken: 'xoxb-installed-c' });
+    expect((await install(s, 'code-b')).status).toBe(200);
+    expect((await install(s, 'code-c')).status).toBe(200);
+    // Someone in workspace C with the email of Ola, whose municipality (Kristiansand) is in workspace B.
+    s.fake.users.set('U0OTHER', { id: 'U0OTHER', email: 'ola.hansen@kristiansand.example.no', team: 'T0CCC' });
+    s.fake.users.set('U0OLA', { id: 'U0OLA', email: 'ola.hansen@kristiansand.example.no', team: 'T0BBB' });
+    let from = s.fake.mark();
+    await signedEvent(s, 'T0CCC', { type: 'app_home_opened', user: 'U0OTHER', channel: 'D0OTHER', tab: 'home' });
+    const stranger = await s.fake.waitFor('views.publish', undefined, { from });
+    expect(stranger.token).toBe('xoxb-installed-c');
+    expect(JSON.stringify(stranger.args.view)).not.toContain('Kristiansand');
+    from = s.fake.mark();
+    await signedEvent(s, 'T0BBB', { type: 'app_home_opened', user: 'U0OLA', channel: 'D0OLA', tab: 'home' });
+    const ola = await s.fake.waitFor('views.publish', undefined, { from });
+    expect(ola.token).toBe('xoxb-installed-b');
+    expect(JSON.stringify(ola.args.view)).toContain('Kristiansand');
+  });
+
   it('stores nothing when the callback lacks the install’s state cookie', async () => {
     const s = await start();
     s.fake.grant('code-x', { team: 'T0XXX', botToken: 'xoxb-never' });
