@@ -43,19 +43,27 @@ export class SlackIdentity {
   /**
    * The Slack user id for an email: from the cache, else from `users.lookupByEmail` (then
    * cached). Throws a permanent DeliveryError `users_not_found` when Slack has no such user.
+   * With `team` (Samla serving several workspaces), the person is looked up in that workspace
+   * and cached as `T…:U…`; an id cached for another workspace is not used.
    */
-  async userIdOf(client: webApi.WebClient, email: string): Promise<string> {
+  async userIdOf(client: webApi.WebClient, email: string, team?: string): Promise<string> {
     const cached = await this.identities.userIdOf('slack', email);
-    if (cached) return cached;
+    if (cached && !team && !cached.includes(':')) return cached;
+    if (cached && team && cached.startsWith(`${team}:`)) return cached.slice(team.length + 1);
     let found: { user?: { id?: string } };
     try {
       found = await client.users.lookupByEmail({ email });
     } catch (err) {
-      throw toDeliveryError(err, `Looking up ${email} in Slack`);
+      throw toDeliveryError(err, `Looking up ${email} in Slack${team ? ` workspace ${team}` : ''}`);
     }
     const id = found.user?.id;
     if (!id) throw toDeliveryError(new Error('users.lookupByEmail returned no user id'), `Looking up ${email} in Slack`);
-    await this.identities.remember('slack', id, email);
+    await this.identities.remember('slack', slackUserKey(team, id), email);
     return id;
   }
+}
+
+/** How a Slack user is known in the identity cache: the user id, or `T…:U…` when Samla serves several workspaces. */
+export function slackUserKey(team: string | undefined, userId: string): string {
+  return team ? `${team}:${userId}` : userId;
 }

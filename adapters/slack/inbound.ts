@@ -22,16 +22,19 @@ import type { MessageDraft } from '../../src/core/drafts.ts';
 import type { Locale } from '../../src/core/model.ts';
 import type { Texts } from '../../src/core/texts.ts';
 import { readFormValues } from './formValues.ts';
-import type { SlackIdentity } from './identity.ts';
+import { slackUserKey, type SlackIdentity } from './identity.ts';
 import { blockActionsSchema, parseJson, slashCommandSchema, viewMetadataSchema, viewSubmissionSchema } from './payloads.ts';
 import { plainMessage, replyTo, type Reply } from './replies.ts';
 import { renderErrors, renderForm, renderHome, renderMessage, renderNotice, type ViewMetadata } from './render.ts';
+import type { WorkspaceRoutes } from './workspaces.ts';
 
 export interface SlackInbound {
   dispatcher: Dispatcher;
   identity: SlackIdentity;
   texts: Texts;
   logger: Logger;
+  /** Set when Samla serves several workspaces: a person is matched within their own. */
+  workspaces?: WorkspaceRoutes;
 }
 
 /** The id a redelivery would repeat: `event:<event_id>` or `trigger:<trigger_id>`. */
@@ -42,14 +45,39 @@ export function deliveryId(body: unknown): string | undefined {
   return undefined;
 }
 
-function inbound(s: SlackInbound, client: webApi.WebClient, userId: string, body: unknown, place: Place, intent: Intent): Inbound {
-  const id = deliveryId(body);
-  return { platform: 'slack', user: { id: userId }, ...(id ? { eventId: id } : {}), place, intent, directory: directoryOf(s, client, userId) };
+/** The workspace (T…) a request comes from: the user's, else the request's team. */
+export function teamOf(body: unknown): string | undefined {
+  const b = body as { user?: { team_id?: unknown }; team_id?: unknown; team?: { id?: unknown } | null } | undefined;
+  const t = b?.user?.team_id ?? b?.team_id ?? b?.team?.id;
+  return typeof t === 'string' && /^T[A-Z0-9]+$/.test(t) ? t : undefined;
 }
 
-/** Slack's users.info, for the core's identity resolver. */
-function directoryOf(s: SlackInbound, client: webApi.WebClient, userId: string): PlatformDirectory {
-  return { lookup: () => s.identity.lookup(client, userId) };
+function inbound(s: SlackInbound, client: webApi.WebClient, userId: string, body: unknown, place: Place, intent: Intent): Inbound {
+  const id = deliveryId(body);
+  const team = s.workspaces ? teamOf(body) : undefined;
+  const user = team ? { id: userId, key: slackUserKey(team, userId) } : { id: userId };
+  return { platform: 'slack', user, ...(id ? { eventId: id } : {}), place, intent, directory: directoryOf(s, client, userId, team) };
+}
+
+/**
+ * Slack's users.info, for the core's identity resolver. Serving several workspaces, an email is
+ * only who the user is when the networks name no workspace for that person, or this one: a user
+ * of workspace A with the email of a person in workspace B's municipality is not that person.
+ */
+function directoryOf(s: SlackInbound, client: webApi.WebClient, userId: string, team: string | undefined): PlatformDirectory {
+  return {
+    lookup: async () => {
+      const found = await s.identity.lookup(client, userId);
+      if (!found || !team || !s.workspaces) return found;
+      const emails: string[] = [];
+      for (const email of found.emails) {
+        const teams = await s.workspaces.teamsOf(email);
+        if (teams.size === 0 || teams.has(team)) emails.push(email);
+        else s.logger.warn({ team, user: userId, workspaces: [...teams] }, 'Slack: a user’s email belongs to a person of another workspace; not matched');
+      }
+      return { ...found, emails, key: slackUserKey(team, userId), authoritative: found.authoritative && emails.length === found.emails.length };
+    },
+  };
 }
 
 /** A DM channel id starts with D; anything else (public, private, group) is a channel. */

@@ -6,6 +6,7 @@
  * only the local chat or an emulator of a running server, which this process is not.
  */
 import { CloudAdapter } from '@microsoft/agents-hosting';
+import { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SlackSettings } from '../../adapters/slack/config.ts';
@@ -43,7 +44,10 @@ export function platformsFromSettings(deps: {
 }): Partial<Record<Platform, ChatPlatform>> {
   const out: Partial<Record<Platform, ChatPlatform>> = {};
   const slack = deps.settings.slack;
-  if (slack.enabled) out.slack = SlackPlatform.create(slack.config, deps.identities, deps.logger.child({ adapter: 'slack' }));
+  if (slack.enabled) {
+    const installations = slack.config.oauth ? new RedisSlackInstallationStore(deps.redis, { secretKey: slack.config.oauth.secretKey, prefix: deps.prefix }) : undefined;
+    out.slack = SlackPlatform.create(slack.config, deps.identities, deps.logger.child({ adapter: 'slack' }), { store: deps.store, installations });
+  }
   const teams = deps.settings.teams;
   if (teams.auth.mode === 'authenticated') {
     const adapter = new CloudAdapter(authConfiguration(teams), undefined, undefined, { validateServiceUrl: true });

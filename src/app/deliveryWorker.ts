@@ -120,7 +120,8 @@ async function deliverJob(opts: DeliveryWorkerOptions, job: DeliveryJob, token?:
     if (!o.channel && !isDeliverableEmail(o.email)) {
       throw new DeliveryError(`${o.email} is not an email address Slack or Teams accepts; fix it in the network file`, true, 'invalid_email');
     }
-    ref = o.channel ? await opts.chat.sendToChannel(o.channel, prepared.draft) : await opts.chat.sendToPerson(o.email, prepared.draft);
+    const context = { network: o.network, ...(o.municipality ? { municipality: o.municipality } : {}) };
+    ref = o.channel ? await opts.chat.sendToChannel(o.channel, prepared.draft, context) : await opts.chat.sendToPerson(o.email, prepared.draft, context);
   } catch (err) {
     return failed(opts, job, o, err, attempt);
   }
@@ -172,6 +173,7 @@ async function markUnreachable(opts: DeliveryWorkerOptions, o: Occurrence, err: 
       platform: opts.platform,
       reason: err.code,
       detail: err.message,
+      ...(err.workspace ? { workspace: err.workspace } : {}),
       at: now.toISOString(),
     });
     opts.logger.warn({ network: o.network, email: o.email, reason: err.code }, 'a person cannot be reached; recorded as unreachable for the digest');

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
 import type { SlackSettings } from '../../adapters/slack/config.ts';
 import type { TeamsConfig } from '../../adapters/teams/config.ts';
 import type { TeamsReferenceStore } from '../../adapters/teams/references.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
   teamsReferences: TeamsReferenceStore;
   /** Dashboard sessions signed out before they expire. */
   revokedSessions: SessionRevocations;
+  /** Serving several Slack workspaces: their installations. */
+  slackInstallations?: RedisSlackInstallationStore;
   journeys: JourneyContext;
   logger: Logger;
   /** Prometheus metrics (./metrics.ts); without it /metrics answers 404. */

@@ -12,7 +12,8 @@
  * unset.
  */
 import { z } from 'zod';
-import { DEFAULT_SLACK_API_URL, type SlackSettings } from '../../adapters/slack/config.ts';
+import { parseSecretKey } from '../../adapters/redis/secretBox.ts';
+import { slackConfigFrom, type SlackEnv, type SlackSettings } from '../../adapters/slack/config.ts';
 import type { PackageSettings } from '../../adapters/teams/appPackage.ts';
 import { teamsConfigFrom, type TeamsConfig, type TeamsEnv } from '../../adapters/teams/config.ts';
 import { SamlaError } from '../core/errors.ts';
@@ -132,6 +133,28 @@ export const envSchema = z.object({
     SLACK_API_URL: url((u) => ['http:', 'https:'].includes(u.protocol), 'must be an http(s) URL such as https://slack.com/api/')
       .transform((v) => (v.endsWith('/') ? v : `${v}/`))
       .optional(),
+    SLACK_CLIENT_ID: z
+      .string()
+      .regex(/^\d+\.\d+$/, 'must be the app’s Client ID, digits with a dot like 1234567890.1234567890 (Basic Information → App Credentials)')
+      .optional(),
+    SLACK_CLIENT_SECRET: z.string().regex(/^\S{8,}$/, 'must be the app’s Client Secret (Basic Information → App Credentials), without spaces').optional(),
+    SLACK_STATE_SECRET: z.string().regex(/^\S{16,}$/, 'must be a random secret of at least 16 characters without spaces (for example `openssl rand -hex 32`)').optional(),
+    SLACK_REDIRECT_URI: url((u) => ['http:', 'https:'].includes(u.protocol), 'must be an http(s) URL such as https://samla.example.no/slack/oauth_redirect').optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-\S+$/, 'must be an app-level token starting with "xapp-" with the connections:write scope (Basic Information → App-Level Tokens)')
+      .optional(),
+    SAMLA_SECRET_KEY: z
+      .string()
+      .transform((v, ctx) => {
+        const key = parseSecretKey(v);
+        if (!key) {
+          ctx.addIssue({ code: 'custom', message: 'must be 32 random bytes, written as 64 hex digits or in base64 (for example `openssl rand -hex 32`)' });
+          return z.NEVER;
+        }
+        return key;
+      })
+      .optional(),
   }),
   /** Teams (adapters/teams/config.ts): an app id with one credential, or neither (anonymous). */
   teams: z.object({
@@ -249,18 +272,10 @@ export class Env {
 
   get slack(): SlackSettings {
     return this.once('slack', (): SlackSettings => {
-      const secret = this.env.SLACK_SIGNING_SECRET?.trim();
-      const token = this.env.SLACK_BOT_TOKEN?.trim();
-      if (!secret && !token) return { enabled: false, reason: 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set' };
-      const missing = !secret ? 'SLACK_SIGNING_SECRET' : !token ? 'SLACK_BOT_TOKEN' : undefined;
-      if (missing) {
-        throw new SamlaError('INVALID_CONFIG', 'The Slack settings are incomplete:', {
-          details: [`${missing} is not set: set both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or neither to run without Slack`],
-        });
-      }
-      // Never print a secret or a token; the URL is safe to show.
-      const e = this.parse('slack', { trim: true }, 'The Slack settings are not valid; fix these variables:', (name) => (name === 'SLACK_API_URL' ? `${name}=${JSON.stringify(this.env[name])}` : name));
-      return { enabled: true, config: { signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN!, apiUrl: e.SLACK_API_URL ?? DEFAULT_SLACK_API_URL } };
+      // Never print a secret or a token; the URLs and the client id are safe to show.
+      const shown = new Set(['SLACK_API_URL', 'SLACK_REDIRECT_URI', 'SLACK_CLIENT_ID']);
+      const e = this.parse('slack', { trim: true }, 'The Slack settings are not valid; fix these variables:', (name) => (shown.has(name) ? `${name}=${JSON.stringify(this.env[name])}` : name));
+      return slackConfigFrom(e satisfies SlackEnv);
     });
   }
 

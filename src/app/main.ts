@@ -14,6 +14,8 @@ import { slackPlugin } from '../../adapters/slack/app.ts';
 import { slackPlatformFrom } from '../../adapters/slack/platform.ts';
 import { teamsPlugin } from '../../adapters/teams/app.ts';
 import { RedisSessionRevocations } from '../../adapters/redis/dashboardSessions.ts';
+import { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
+import type { SlackSettings } from '../../adapters/slack/config.ts';
 import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
 import type { JourneyContext } from '../core/journeys/context.ts';
 import type { NetworkDefinition, Platform } from '../core/model.ts';
@@ -116,7 +118,7 @@ export async function startSamla(opts: SamlaOptions): Promise<RunningSamla> {
     server.health.addCheck('deliveries', () => {
       throw new Error('the scheduler has not started yet');
     });
-    const slack = slackPlatformFrom({ slack: settings.slack, identities, logger });
+    const slack = slackPlatformFrom({ slack: settings.slack, identities, logger, store, installations: deps.slackInstallations });
     const platforms: Partial<Record<Platform, ChatPlatform>> = { teams: teams.platform, ...(slack ? { slack } : {}) };
     const scheduler = await startScheduler({
       redis,
@@ -202,11 +204,18 @@ export function buildAppDeps(o: { settings: Env; config?: Config; redis: Redis; 
     identities,
     teamsReferences: new TeamsReferenceStore(o.redis, { prefix }),
     revokedSessions: new RedisSessionRevocations(o.redis, { prefix }),
+    ...slackInstallationsFor(o.settings.slack, o.redis, prefix),
     journeys,
     logger: o.logger,
     ...(o.metrics ? { metrics: o.metrics } : {}),
     dispatcher,
   };
+}
+
+/** Serving several Slack workspaces: their installations, encrypted with SAMLA_SECRET_KEY. */
+export function slackInstallationsFor(slack: SlackSettings, redis: Redis, prefix: string): { slackInstallations?: RedisSlackInstallationStore } {
+  const oauth = slack.enabled ? slack.config.oauth : undefined;
+  return oauth ? { slackInstallations: new RedisSlackInstallationStore(redis, { secretKey: oauth.secretKey, prefix }) } : {};
 }
 
 /** Imports `file` when given; otherwise the embedded network when Samla holds none yet. */

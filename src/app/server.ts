@@ -110,7 +110,7 @@ export interface RunningServer {
 function routeOf(path: string): string {
   return KNOWN_ROUTES.has(path) ? path : 'other';
 }
-const KNOWN_ROUTES = new Set(['/slack/events', '/api/messages', '/healthz', '/readyz', '/metrics']);
+const KNOWN_ROUTES = new Set(['/slack/events', '/slack/install', '/slack/oauth_redirect', '/api/messages', '/healthz', '/readyz', '/metrics']);
 
 /** 413 for a body announced larger than `max`, before any parser reads it. */
 export function bodyLimit(max: number): RequestHandler {

@@ -1,6 +1,7 @@
 /**
  * `samla network import|list|show|export`.
  */
+import { listSlackInstallations } from '../../adapters/redis/slackInstallations.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -66,7 +67,12 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
     .action(async (id: string, opts: { json?: boolean }) => {
       const store = await ctx.store();
       const { def, summary } = await loadNetwork(store, id);
-      const view = buildNetworkView(def, summary, await store.getPeople(id), await tenantReach(ctx, def));
+      const installed = new Map((await listSlackInstallations(await ctx.redis(), ctx.config().redisPrefix)).map((i) => [i.id, i]));
+      const workspaces = (team: string) => {
+        const i = installed.get(team);
+        return i ? { installed: true, ...(i.lastSeen ? { lastSeen: i.lastSeen } : {}) } : { installed: false };
+      };
+      const view = buildNetworkView(def, summary, await store.getPeople(id), await tenantReach(ctx, def), workspaces);
       if (opts.json) printJson(ctx.stdout, view);
       else ctx.stdout.write(renderNetworkView(view));
     });

@@ -18,6 +18,17 @@ export interface TimeView {
   moved?: string;
 }
 
+/** A Slack workspace named with `slack_team:`, and whether Samla can reach it (its installation). */
+export interface WorkspaceView {
+  team: string;
+  installed: boolean;
+  /** When Samla last used the installation (a request from it, or a message to it). */
+  lastSeen?: string;
+}
+
+/** The installations Samla knows, by workspace id; undefined when it serves one workspace (SLACK_BOT_TOKEN). */
+export type WorkspaceLookup = (team: string) => { installed: boolean; lastSeen?: string };
+
 export interface NetworkView {
   id: string;
   name: string;
@@ -26,7 +37,7 @@ export interface NetworkView {
   locale: string;
   version: number;
   importedAt: string;
-  organisers: { name: string; email: string; platform: string; locale?: string; tenant?: string }[];
+  organisers: { name: string; email: string; platform: string; locale?: string; tenant?: string; slack?: WorkspaceView }[];
   municipalities: {
     id: string;
     name: string;
@@ -36,6 +47,7 @@ export interface NetworkView {
     /** The municipality's Microsoft 365 tenant, and whether Samla can reach it there. */
     tenant?: string;
     reach?: TenantReach;
+    slack?: WorkspaceView;
     members: { name: string; email: string; roles: MemberRole[]; party?: Party; chair?: boolean; locale?: string }[];
   }[];
   /** People removed from the file: no roles any more, history kept. */
@@ -59,8 +71,15 @@ export interface TenantReach {
   lastSeen?: string;
 }
 
-/** `reach`: for each tenant named, what Samla knows of it (from the Teams references). */
-export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary, people: Person[], reach: ReadonlyMap<string, TenantReach> = new Map()): NetworkView {
+/** `reach`: for each tenant named, what Samla knows of it (from the Teams references); `workspaces`: each Slack workspace's installation. */
+export function buildNetworkView(
+  def: NetworkDefinition,
+  summary: NetworkSummary,
+  people: Person[],
+  reach: ReadonlyMap<string, TenantReach> = new Map(),
+  workspaces?: WorkspaceLookup,
+): NetworkView {
+  const slack = (team: string | undefined): { slack?: WorkspaceView } => (team ? { slack: { team, ...(workspaces ? workspaces(team) : { installed: false }) } } : {});
   const agenda = lifetimeAgenda(def);
   const find = (kind: string, gathering: string, task?: string) =>
     agenda.find((i) => i.kind === kind && i.gathering === gathering && (task === undefined || i.task === task));
@@ -80,7 +99,7 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
     locale: def.locale,
     version: summary.version,
     importedAt: summary.importedAt,
-    organisers: def.organisers.map((o) => ({ name: o.name, email: o.email, platform: o.platform, ...(o.locale ? { locale: o.locale } : {}), ...(o.tenant ? { tenant: o.tenant } : {}) })),
+    organisers: def.organisers.map((o) => ({ name: o.name, email: o.email, platform: o.platform, ...(o.locale ? { locale: o.locale } : {}), ...(o.tenant ? { tenant: o.tenant } : {}), ...slack(o.slackTeam) })),
     municipalities: def.municipalities.map((m) => ({
       id: m.id,
       name: m.name,
@@ -88,6 +107,7 @@ export function buildNetworkView(def: NetworkDefinition, summary: NetworkSummary
       ...(m.locale ? { locale: m.locale } : {}),
       ...(m.steeringChannel ? { steeringChannel: m.steeringChannel } : {}),
       ...(m.tenant ? { tenant: m.tenant, reach: reach.get(m.tenant) ?? { seen: false } } : {}),
+      ...slack(m.slackTeam),
       members: m.members.map((p) => ({
         name: p.name,
         email: p.email,
@@ -135,6 +155,11 @@ function tenantText(tenant: string, reach: TenantReach | undefined): string {
   return [`tenant ${tenant}`, reach.installedAt ? `installed ${reach.installedAt}` : 'installed (not seen being added)', reach.lastSeen ? `last seen ${reach.lastSeen}` : ''].filter(Boolean).join(' · ');
 }
 
+/** "workspace T0B installed, last seen …" or "workspace T0B NOT INSTALLED: Samla cannot reach it". */
+function workspaceText(w: WorkspaceView): string {
+  return w.installed ? `workspace ${w.team} installed${w.lastSeen ? `, last seen ${w.lastSeen}` : ''}` : `workspace ${w.team} not installed: Samla cannot reach it`;
+}
+
 /** Text rendering for a terminal. */
 export function renderNetworkView(v: NetworkView): string {
   const out: string[] = [];
@@ -143,11 +168,11 @@ export function renderNetworkView(v: NetworkView): string {
   out.push('  ' + meta.filter(Boolean).join(' · '));
   out.push('');
   out.push(`Organisers (${v.organisers.length})`);
-  for (const o of v.organisers) out.push(`  ${o.name} <${o.email}> · ${o.platform}${o.locale ? ` · ${o.locale}` : ''}${o.tenant ? ` · tenant ${o.tenant}` : ''}`);
+  for (const o of v.organisers) out.push(`  ${o.name} <${o.email}> · ${o.platform}${o.locale ? ` · ${o.locale}` : ''}${o.tenant ? ` · tenant ${o.tenant}` : ''}${o.slack ? ` · ${workspaceText(o.slack)}` : ''}`);
   out.push('');
   out.push(`Municipalities (${v.municipalities.length})`);
   for (const m of v.municipalities) {
-    const extra = [m.platform, m.locale, m.steeringChannel ? `steering channel ${m.steeringChannel}` : 'no steering channel linked', m.tenant ? tenantText(m.tenant, m.reach) : ''];
+    const extra = [m.platform, m.locale, m.slack ? workspaceText(m.slack) : '', m.steeringChannel ? `steering channel ${m.steeringChannel}` : 'no steering channel linked', m.tenant ? tenantText(m.tenant, m.reach) : ''];
     out.push(`  ${m.id} ${m.name} · ${extra.filter(Boolean).join(' · ')}`);
     for (const p of m.members) {
       const roleText = p.roles

@@ -48,6 +48,8 @@ export interface Organiser {
   locale?: Locale;
   /** The Microsoft Entra tenant (a lower-case GUID) the organiser uses Teams in, when it is another than their municipalities'. */
   tenant?: string;
+  /** The Slack workspace (team id, T…) the organiser is reached in, when Samla serves several. */
+  slackTeam?: string;
 }
 
 export interface Member {
@@ -72,6 +74,8 @@ export interface Municipality {
   steeringChannel?: string;
   /** The municipality's Microsoft 365 tenant (a lower-case GUID): its people are matched in Teams only there. */
   tenant?: string;
+  /** The municipality's Slack workspace (team id, T…), when Samla serves several. */
+  slackTeam?: string;
   members: Member[];
 }
 
@@ -261,6 +265,8 @@ export interface UnreachableEntry {
   reason: string;
   /** What the platform said, for the operator ("403 BotNotInConversationRoster"). */
   detail?: string;
+  /** Slack `workspace_not_installed`: the workspace (T…) that has not installed Samla. */
+  workspace?: string;
   at: string;
 }
 

@@ -129,7 +129,7 @@ function toDefinition(file: NetworkFileData): NetworkDefinition {
     programme: file.programme,
     timezone: file.timezone,
     locale: file.locale ?? 'nb',
-    organisers: file.organisers.map((o): Organiser => compact({ ...o })),
+    organisers: file.organisers.map(({ slack_team, ...o }): Organiser => compact({ ...o, slackTeam: slack_team })),
     municipalities: file.municipalities.map(toMunicipality),
     gatherings: file.gatherings.map(toGathering),
     checkin: { questions: (file.checkin?.questions ?? DEFAULT_CHECKIN_QUESTIONS).map(copyQuestion) },
@@ -148,6 +148,7 @@ function toMunicipality(m: NetworkFileData['municipalities'][number]): Municipal
     locale: m.locale,
     steeringChannel: m.steering_channel,
     tenant: m.tenant,
+    slackTeam: m.slack_team,
     members: (m.members ?? []).map(
       (member): Member => compact({ ...member, roles: [...member.roles], chair: member.chair === true ? true : undefined }),
     ),
@@ -205,7 +206,7 @@ function toFileShape(def: NetworkDefinition): Record<string, unknown> {
     programme: def.programme,
     timezone: def.timezone,
     locale: def.locale,
-    organisers: def.organisers.map((o) => compact({ name: o.name, email: o.email, platform: o.platform, locale: o.locale, tenant: o.tenant })),
+    organisers: def.organisers.map((o) => compact({ name: o.name, email: o.email, platform: o.platform, locale: o.locale, tenant: o.tenant, slack_team: o.slackTeam })),
     municipalities: def.municipalities.map((m) =>
       compact({
         id: m.id,
@@ -214,6 +215,7 @@ function toFileShape(def: NetworkDefinition): Record<string, unknown> {
         locale: m.locale,
         steering_channel: m.steeringChannel,
         tenant: m.tenant,
+        slack_team: m.slackTeam,
         members: m.members.map((p) =>
           compact({
             name: p.name,

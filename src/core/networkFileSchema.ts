@@ -442,6 +442,13 @@ const cron = validated(z.string({ error: (iss) => wrongKind('a cron schedule lik
   return problem && `${describeValue(expression)} is not a valid cron schedule: ${problem}; for example "0 8 * * 1" is Mondays at 08:00`;
 });
 
+/** A Slack workspace (team) id, "T" and capitals or digits, as in the workspace's URL or About page. */
+const slackTeam = matching(
+  'a Slack workspace id like "T01ABCDEF"',
+  /^T[A-Z0-9]+$/,
+  (v) => `${v} is not a Slack workspace id; write the id that starts with T (in Slack: the workspace name → Tools & settings → Workspace settings shows it in the address), like "T01ABCDEF"`,
+);
+
 /* ---------- the sections ---------- */
 
 const organiser = fields('an organiser', {
@@ -450,6 +457,7 @@ const organiser = fields('an organiser', {
   platform,
   locale: locale.optional(),
   tenant: tenant.optional(),
+  slack_team: slackTeam.optional(),
 });
 
 const member = fields('a member', {
@@ -485,6 +493,7 @@ const municipality = fields('a municipality', {
   locale: locale.optional(),
   steering_channel: text("the steering group's channel id").optional(),
   tenant: tenant.optional(),
+  slack_team: slackTeam.optional(),
   members: oneChair(
     unique(
       listOf('the members', member),

@@ -181,6 +181,18 @@ export interface SentRef {
   conversation: string;
   /** Slack: message ts; Teams: activity id. */
   message: string;
+  /** Slack, serving several workspaces: the workspace (T…) the message is in. */
+  workspace?: string;
+}
+
+/**
+ * What a message is sent in, beyond its address: a platform serving several workspaces or
+ * tenants picks the one of the recipient's municipality (or the organiser's) from the network.
+ */
+export interface SendContext {
+  network: string;
+  /** The recipient's municipality; none for an organiser's message. */
+  municipality?: string;
 }
 
 /**
@@ -190,9 +202,9 @@ export interface SentRef {
 export interface ChatPlatform {
   readonly platform: Platform;
   /** A direct message to a person, found by email (or their cached platform id). */
-  sendToPerson(email: string, draft: MessageDraft): Promise<SentRef>;
+  sendToPerson(email: string, draft: MessageDraft, context?: SendContext): Promise<SentRef>;
   /** A message to a channel (a steering group's). */
-  sendToChannel(channel: string, draft: MessageDraft): Promise<SentRef>;
+  sendToChannel(channel: string, draft: MessageDraft, context?: SendContext): Promise<SentRef>;
   /** Replaces a message sent before. */
   update(ref: SentRef, draft: MessageDraft): Promise<void>;
 }
@@ -206,17 +218,20 @@ export interface ChatPlatform {
  */
 export class DeliveryError extends Error {
   readonly unreachable: boolean;
+  /** The Slack workspace (T…) that could not be reached, when that is why (not installed). */
+  readonly workspace?: string;
 
   constructor(
     message: string,
     readonly permanent: boolean,
     readonly code: string,
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown; unreachable?: boolean },
+    options?: { cause?: unknown; unreachable?: boolean; workspace?: string },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DeliveryError';
     this.unreachable = options?.unreachable ?? false;
+    if (options?.workspace) this.workspace = options.workspace;
   }
 }
 

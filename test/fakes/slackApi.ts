@@ -10,6 +10,13 @@
  *
  * Every call is recorded with its parsed arguments; `waitFor` resolves when a matching call
  * arrives (Samla answers Slack first and works after the ack).
+ *
+ * Several workspaces (Samla's install flow): `oauthApp` sets the app's client id and secret,
+ * `grant` issues an install code for a workspace; `oauth.v2.access` exchanges it (or a refresh
+ * token, which works once, like Slack's) for a bot token of that workspace. Once a workspace is
+ * known, every call must carry a token the fake issued, and users with a `team` are only found
+ * with that workspace's token: so a test sees which workspace's token each call carried.
+ * `apps.connections.open` (an `xapp-` token) answers the URL set with `socketUrl`.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -21,6 +28,18 @@ export interface FakeUser {
   locale?: string;
   deleted?: boolean;
   is_bot?: boolean;
+  /** The workspace the user is in; found only with that workspace's token. */
+  team?: string;
+}
+
+/** What an install code (or a refresh) grants: a bot token of one workspace. */
+export interface FakeGrant {
+  team: string;
+  teamName?: string;
+  botToken: string;
+  /** With token rotation: the refresh token and the access token's life in seconds. */
+  refreshToken?: string;
+  expiresIn?: number;
 }
 
 export interface RecordedCall {
@@ -54,6 +73,16 @@ export interface FakeSlackApi {
   mark(): number;
   /** Resolves with the first call (from position `from` on) that matches; rejects after `timeoutMs`. */
   waitFor(method: string, match?: (c: RecordedCall) => boolean, opts?: { from?: number; timeoutMs?: number }): Promise<RecordedCall>;
+  /** The app's OAuth credentials, checked by `oauth.v2.access`. */
+  oauthApp(clientId: string, clientSecret: string): void;
+  /** An install code for `grant.team`, exchanged once by `oauth.v2.access`. */
+  grant(code: string, grant: FakeGrant): void;
+  /** A bot token the fake accepts for a workspace (as if installed earlier). */
+  workspace(team: string, botToken: string): void;
+  /** The workspace a token belongs to, if the fake issued it. */
+  teamOfToken(token: string): string | undefined;
+  /** What `apps.connections.open` answers. */
+  socketUrl(url: string): void;
   /** Forgets the recorded calls (scripts and users stay). */
   reset(): void;
   close(): Promise<void>;
@@ -77,6 +106,12 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   let seq = 0;
   let responseSeq = 0;
   let tsSeq = 1_800_000_000;
+  let oauth: { clientId: string; clientSecret: string } | undefined;
+  const codes = new Map<string, FakeGrant>();
+  const refreshTokens = new Map<string, FakeGrant>();
+  const tokenTeams = new Map<string, string>();
+  let socketModeUrl: string | undefined;
+  let refreshSeq = 0;
 
   const record = (call: Omit<RecordedCall, 'n'>) => {
     const c = { ...call, n: recorded.length };
@@ -90,12 +125,17 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   };
 
   /** The answer Slack would give, from the documented response shapes. */
-  const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
+  const answer = (method: string, args: Record<string, unknown>, token: string): Record<string, unknown> => {
+    const team = tokenTeams.get(token);
+    const visible = (u: FakeUser | undefined) => (u && (!u.team || !team || u.team === team) ? u : undefined);
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://samla-test.slack.com/', team: 'Samla test', user: 'samla', team_id: 'T0SAMLA', user_id: 'U0BOT', bot_id: 'B0BOT' };
+        return { ok: true, url: 'https://samla-test.slack.com/', team: 'Samla test', user: 'samla', team_id: team ?? 'T0SAMLA', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'apps.connections.open':
+        if (!token.startsWith('xapp-')) return { ok: false, error: 'invalid_auth' };
+        return socketModeUrl ? { ok: true, url: socketModeUrl } : { ok: false, error: 'fatal_error' };
       case 'users.info': {
-        const u = users.get(String(args.user));
+        const u = visible(users.get(String(args.user)));
         if (!u) return { ok: false, error: 'user_not_found' };
         return {
           ok: true,
@@ -110,7 +150,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         };
       }
       case 'users.lookupByEmail': {
-        const u = [...users.values()].find((x) => x.email?.toLowerCase() === String(args.email).toLowerCase());
+        const u = [...users.values()].find((x) => visible(x) && x.email?.toLowerCase() === String(args.email).toLowerCase());
         return u ? { ok: true, user: { id: u.id, profile: { email: u.email } } } : { ok: false, error: 'users_not_found' };
       }
       case 'conversations.open':
@@ -129,6 +169,38 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  };
+
+  /** `oauth.v2.access`: an install code or a refresh token for a bot token, as Slack answers. */
+  const exchange = (args: Record<string, unknown>): Record<string, unknown> => {
+    if (!oauth || args.client_id !== oauth.clientId || args.client_secret !== oauth.clientSecret) return { ok: false, error: 'invalid_client_id' };
+    let g: FakeGrant | undefined;
+    if (args.grant_type === 'refresh_token') {
+      const old = refreshTokens.get(String(args.refresh_token));
+      if (!old) return { ok: false, error: 'invalid_refresh_token' };
+      refreshTokens.delete(String(args.refresh_token)); // a refresh token works once
+      const n = ++refreshSeq;
+      g = { ...old, botToken: `xoxe.xoxb-${old.team}-rotated-${n}`, refreshToken: `xoxe-1-${old.team}-refresh-${n}`, expiresIn: 43_200 }; // a refreshed token lives 12 hours
+    } else {
+      g = codes.get(String(args.code));
+      if (!g) return { ok: false, error: 'invalid_code' };
+      codes.delete(String(args.code));
+    }
+    tokenTeams.set(g.botToken, g.team);
+    if (g.refreshToken) refreshTokens.set(g.refreshToken, g);
+    return {
+      ok: true,
+      access_token: g.botToken,
+      token_type: 'bot',
+      scope: 'commands,chat:write,chat:write.public,im:write,users:read,users:read.email',
+      bot_user_id: 'U0BOT',
+      app_id: 'A0SAMLA',
+      team: { id: g.team, name: g.teamName ?? g.team },
+      enterprise: null,
+      is_enterprise_install: false,
+      authed_user: { id: 'U0ADMIN' },
+      ...(g.refreshToken ? { refresh_token: g.refreshToken, expires_in: g.expiresIn ?? 43_200 } : {}),
+    };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -153,12 +225,15 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     record({ method, args, ...(token ? { token } : {}), at: Date.now() });
     const scripted = scripts.get(method)?.shift();
     if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
+    const json = (body: Record<string, unknown>) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    if (method === 'oauth.v2.access') return void json(scripted?.body ?? exchange(args));
+    if (token && tokenTeams.size > 0 && !token.startsWith('xapp-') && !tokenTeams.has(token)) return void json({ ok: false, error: 'invalid_auth' });
     if (!token) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'not_authed' }));
       return;
     }
     const status = scripted?.status ?? 200;
-    const body = scripted?.body ?? (status === 200 ? answer(method, args) : { ok: false, error: status === 429 ? 'ratelimited' : 'fatal_error' });
+    const body = scripted?.body ?? (status === 200 ? answer(method, args, token) : { ok: false, error: status === 429 ? 'ratelimited' : 'fatal_error' });
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(scripted?.headers ?? {}) }).end(JSON.stringify(body));
   };
 
@@ -196,6 +271,19 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
           }
         }, opts.timeoutMs ?? 3000);
       });
+    },
+    oauthApp(clientId, clientSecret) {
+      oauth = { clientId, clientSecret };
+    },
+    grant(code, g) {
+      codes.set(code, g);
+    },
+    workspace(team, botToken) {
+      tokenTeams.set(botToken, team);
+    },
+    teamOfToken: (token) => tokenTeams.get(token),
+    socketUrl(u) {
+      socketModeUrl = u;
     },
     reset() {
       recorded.length = 0;

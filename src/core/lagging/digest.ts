@@ -166,7 +166,12 @@ export function digestMessage(texts: Texts, locale: Locale, def: NetworkDefiniti
       for (const n of r.needs) blocks.push({ type: 'context', text: `${n.name}: «${n.text}»` });
     }
   }
-  if (d.unreachable.length) blocks.push({ type: 'context', text: t('digest_more.unreachable', { names: d.unreachable.map((u) => u.name ?? u.email).join(', ') }) });
+  if (d.unreachable.length) {
+    // The reason is named where the organiser can act on it: a workspace that has not installed Samla.
+    const who = (u: UnreachablePerson) =>
+      u.reason === 'workspace_not_installed' && u.workspace ? t('digest_more.unreachable_workspace', { name: u.name ?? u.email, workspace: u.workspace }) : (u.name ?? u.email);
+    blocks.push({ type: 'context', text: t('digest_more.unreachable', { names: d.unreachable.map(who).join(', ') }) });
+  }
   const fallback = d.attention.length ? t('digest.attention', { count: d.attention.length, total: d.total }) : t('digest.all_well', { total: d.total });
   return { fallback: `${t('digest.title', { network: d.networkName })}: ${fallback}`, blocks };
 }

@@ -52,6 +52,8 @@ export interface UnreachablePerson {
   name?: string;
   municipality?: string;
   reason: string;
+  /** The Slack workspace that has not installed Samla (reason `workspace_not_installed`). */
+  workspace?: string;
   at: string;
 }
 
