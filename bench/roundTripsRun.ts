@@ -31,7 +31,8 @@ const load = <T>(rel: string): Promise<T> => import(pathToFileURL(path.join(root
 const { RedisStore, RedisIdentityStore } = await load<any>('adapters/redis/store.ts');
 const { slackPlugin } = await load<any>('adapters/slack/app.ts');
 const { teamsPlugin } = await load<any>('adapters/teams/app.ts');
-const { readConfig } = await load<any>('src/app/config.ts');
+const config = await load<any>('src/app/config.ts');
+const main = await load<any>('src/app/main.ts');
 const { loadTexts } = await load<any>('src/app/prompts.ts');
 const { startServer } = await load<any>('src/app/server.ts');
 const { redisOptions } = await load<any>('src/app/redis.ts');
@@ -61,15 +62,21 @@ const appRedis = new Redis(proxy.url, redisOptions());
 appRedis.on('error', () => {});
 await appRedis.connect();
 const store = new RedisStore(appRedis, { prefix });
-const deps = {
-  config: readConfig({ REDIS_URL: proxy.url, SAMLA_REDIS_PREFIX: prefix, NODE_ENV: 'test' }),
-  env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-trips', SLACK_API_URL: slack.apiUrl },
-  redis: appRedis,
-  store,
-  identities: new RedisIdentityStore(appRedis, { prefix }),
-  journeys: { store, texts: loadTexts(), now: () => NOW },
-  logger: pino({ level: 'silent' }),
-};
+const env = { REDIS_URL: proxy.url, SAMLA_REDIS_PREFIX: prefix, NODE_ENV: 'test', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-trips', SLACK_API_URL: slack.apiUrl };
+const logger = pino({ level: 'silent' });
+// Wired as the composition root wires it: buildAppDeps + the one environment schema where the tree
+// has them (after issue 11), else the older AppDeps of raw settings that the plugins completed.
+const deps = main.buildAppDeps
+  ? main.buildAppDeps({ settings: (await load<any>('src/app/env.ts')).readEnv(env), redis: appRedis, logger, now: () => NOW })
+  : {
+      config: config.readConfig(env),
+      env,
+      redis: appRedis,
+      store,
+      identities: new RedisIdentityStore(appRedis, { prefix }),
+      journeys: { store, texts: loadTexts(), now: () => NOW },
+      logger,
+    };
 const teamsApp = teamsPlugin(deps);
 const server = await startServer(deps, [slackPlugin(deps), teamsApp], 0, '127.0.0.1');
 const base = `http://127.0.0.1:${server.port}`;
