@@ -32,7 +32,7 @@
  * is exactly once.
  */
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Keys } from '../../adapters/redis/keys.ts';
 import type { Platform } from '../core/model.ts';
 import { DeliveryError, type ChatPlatform, type SentRef } from '../core/ports.ts';
@@ -50,7 +50,7 @@ export type DeliveryResult = { outcome: 'sent'; ref: SentRef } | { outcome: 'ski
 
 export interface DeliveryWorkerOptions {
   /** ioredis connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking reads. */
-  connection: Redis;
+  connection: RedisClient;
   keys: Keys;
   platform: Platform;
   chat: ChatPlatform;
