@@ -38,7 +38,9 @@ export function duplicateClient(redis: RedisClient, overrides: DuplicateOverride
   if (isCluster(redis)) {
     const { enableOfflineQueue, ...perNode } = overrides;
     const redisOptions = { ...redis.options.redisOptions, ...perNode };
-    return redis.duplicate(undefined, { ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }), redisOptions });
+    // A Cluster duplicate connects at once and queues its first commands until it has the
+    // slots (with lazyConnect and no offline queue, its first command would fail).
+    return redis.duplicate(undefined, { lazyConnect: false, enableOfflineQueue: enableOfflineQueue ?? true, redisOptions });
   }
   return redis.duplicate(overrides);
 }
