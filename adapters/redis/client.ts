@@ -42,6 +42,8 @@ export function duplicateClient(redis: RedisClient, overrides: DuplicateOverride
     // slots (with lazyConnect and no offline queue, its first command would fail).
     return redis.duplicate(undefined, { lazyConnect: false, enableOfflineQueue: enableOfflineQueue ?? true, redisOptions });
   }
+  // Through Sentinel the master is found first: a lazy duplicate's first command would fail.
+  if (redis.options.sentinels?.length) return redis.duplicate({ ...overrides, lazyConnect: false, enableOfflineQueue: overrides.enableOfflineQueue ?? true });
   return redis.duplicate(overrides);
 }
 
