@@ -6,9 +6,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *
  * The load tests (many requests in flight against `samla start` child processes) would take
  * both cores from whatever runs beside them, so they run afterwards, one at a time (project
- * "load", sequence.groupOrder 1).
+ * "load", sequence.groupOrder 1); so do the Redis Cluster and Sentinel files (test/cluster/),
+ * which start their own redis-server processes.
  */
-const LOAD = ['test/reliability/load.test.ts', 'test/reliability/redisRestart.test.ts', 'test/reliability/scale.test.ts'];
+const LOAD = ['test/reliability/load.test.ts', 'test/reliability/redisRestart.test.ts', 'test/reliability/scale.test.ts', 'test/cluster/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -5,6 +5,9 @@
  * (Action.Submit activities). Baseline in the same run: GET /healthz on the same server at the
  * same concurrency for 10 s (the HTTP stack, request ids and metrics, no work).
  *
+ * Then (unless BENCH_CLUSTER=0) the same steady load against a Redis Cluster of three masters
+ * started here from redis-server (test/helpers/cluster.ts), REDIS_URL naming one node.
+ *
  * Then (unless BENCH_RESTART=0) the same load for 20 s against a redis-server of its own with
  * the append-only file fsynced on every write, killed (SIGKILL) after 5 s and started again 3 s
  * later: every acknowledged write must be there afterwards.
@@ -13,21 +16,26 @@
  * Aims: 0 errors; every acknowledged write stored exactly once; nothing stored that was not sent.
  *
  *   npm run bench:load   (REDIS_URL or redis://127.0.0.1:6379; writes under a random prefix,
- *   deleted after; BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_RESTART change the run)
+ *   deleted after; BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_CLUSTER, BENCH_RESTART change the run)
  */
 import { randomBytes } from 'node:crypto';
+import { RedisClusterServers } from '../test/helpers/cluster.ts';
 import { DurableRedis } from '../test/helpers/redisServer.ts';
 import { HEADER, deletePrefix, row, startLoadRig, summarise } from './loadRun.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
 const RESTART = process.env.BENCH_RESTART !== '0';
+const CLUSTER = process.env.BENCH_CLUSTER !== '0';
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `samla-bench:${randomBytes(4).toString('hex')}:`;
 
 console.log(`Load benchmark: ${CONCURRENCY} requests in flight (half Slack /status submissions, half Teams check-ins), Node ${process.version}`);
-const rig = await startLoadRig({ redisUrl: url, prefix, slackPeople: CONCURRENCY / 2, teamsPeople: CONCURRENCY / 2 });
 let failed = false;
+
+/** The steady load against one Redis (or Redis Cluster) at `url`, printed under `title`. */
+async function steadyLoad(url: string, title: string): Promise<void> {
+const rig = await startLoadRig({ redisUrl: url, prefix, slackPeople: CONCURRENCY / 2, teamsPeople: CONCURRENCY / 2 });
 try {
   await rig.run({ concurrency: CONCURRENCY, durationMs: 2000 }); // warm-up: identities cached, JIT warm
   const base = await rig.run({ concurrency: CONCURRENCY, durationMs: 10_000, baseline: true });
@@ -35,7 +43,7 @@ try {
   const v = await rig.verify();
   const stats = [summarise('baseline', base.outcomes, base.seconds), summarise('slack', outcomes, seconds), summarise('teams', outcomes, seconds)];
   console.log('');
-  console.log(`${SECONDS} s of load after a 10 s baseline (GET /healthz, same server, same concurrency):`);
+  console.log(`${title}: ${SECONDS} s of load after a 10 s baseline (GET /healthz, same server, same concurrency):`);
   console.log(HEADER);
   console.log(row({ ...stats[0]!, kind: 'baseline: GET /healthz' }));
   console.log(row({ ...stats[1]!, kind: 'Slack /status submission' }));
@@ -49,6 +57,18 @@ try {
 } finally {
   await rig.close();
   await deletePrefix(url, prefix);
+}
+}
+
+await steadyLoad(url, `Redis at ${url}`);
+if (CLUSTER) {
+  // The same load on a Redis Cluster of three masters started here; REDIS_URL names one node.
+  const cluster = await RedisClusterServers.start(3);
+  try {
+    await steadyLoad(cluster.url, `Redis Cluster, 3 masters (REDIS_URL=${cluster.url})`);
+  } finally {
+    await cluster.stop();
+  }
 }
 
 if (RESTART) {

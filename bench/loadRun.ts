@@ -21,7 +21,8 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import { globEscape, scanKeys, sendCommands } from '../adapters/redis/client.ts';
+import { connectRedis } from '../src/app/redis.ts';
 import { stringify } from 'yaml';
 import { RedisStore } from '../adapters/redis/store.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../test/fakes/slackApi.ts';
@@ -353,8 +354,8 @@ export async function startLoadRig(opts: LoadOptions): Promise<LoadRig> {
       return { outcomes, seconds: (performance.now() - started) / 1000 };
     },
     async verify({ faults = false } = {}) {
-      const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 3 });
-      redis.on('error', () => {});
+      // A Redis Cluster behind the URL is detected, as `samla start` does.
+      const redis = await connectRedis(opts.redisUrl, { failFast: true });
       try {
         const store = new RedisStore(redis, { prefix: opts.prefix });
         const stored = new Map<string, number>();
@@ -414,13 +415,9 @@ export async function startLoadRig(opts: LoadOptions): Promise<LoadRig> {
 
 /** Deletes every key under the prefix (SCAN + UNLINK), never anything else. */
 export async function deletePrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  const redis = await connectRedis(url, { failFast: true });
+  // On a Cluster: every master's keys, one UNLINK each (they are in many slots).
+  await sendCommands(redis, (await scanKeys(redis, `${globEscape(prefix)}*`)).map((k) => ['unlink', k]));
   await redis.quit();
 }
 

@@ -4,7 +4,7 @@
  * every request checks the record. Key: `dashboardRevoked` (./keys.ts), expiring with the
  * session, so nothing needs cleaning up.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 import type { SessionRevocations } from '../../src/core/ports.ts';
 import { createKeys, type Keys } from './keys.ts';
 
@@ -12,7 +12,7 @@ export class RedisSessionRevocations implements SessionRevocations {
   private readonly keys: Keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: { prefix?: string } = {},
   ) {
     this.keys = createKeys(opts.prefix);

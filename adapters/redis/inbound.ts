@@ -3,7 +3,7 @@
  * `X-Slack-Retry-Num`, a double click that reuses a trigger) never records anything twice.
  * One `SET NX EX` per delivery id; the mark expires after `ttlSeconds`.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 import type { Platform } from '../../src/core/model.ts';
 import { createKeys, type Keys } from './keys.ts';
 
@@ -15,7 +15,7 @@ export class RedisInboundLog {
   private readonly ttl: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: { prefix?: string; ttlSeconds?: number } = {},
   ) {
     this.keys = createKeys(opts.prefix);

@@ -16,7 +16,7 @@
  * (BullMQ) are handled by the caller.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { type RedisClient, duplicateClient, sendCommands } from './client.ts';
 import { SamlaError, invalidInput } from '../../src/core/errors.ts';
 import type { NetworkDefinition } from '../../src/core/model.ts';
 import { normaliseEmail } from '../../src/core/people.ts';
@@ -174,7 +174,7 @@ export class PersonData {
   readonly keys: Keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: { prefix?: string } = {},
   ) {
     this.keys = createKeys(opts.prefix);
@@ -254,7 +254,10 @@ export class PersonData {
     }
     const global = await this.globalKeys(person);
     const toDelete = [...global.toDelete];
-    if (toDelete.length) await this.redis.del(...toDelete);
+    // Global keys, each in its own Cluster slot: one DEL each (safe to repeat: forget again).
+    const deleted = await sendCommands(this.redis, toDelete.map((key) => ['del', key]));
+    const failed = deleted.find(([err]) => err);
+    if (failed) throw new SamlaError('UNAVAILABLE', `Deleting ${person.email}'s global keys failed: ${failed[0]!.message}. Run forget again.`, { cause: failed[0] });
     report.globalKeysDeleted = toDelete.length;
     // The person index of everyone else in the networks that changed, at their new version (and
     // the generation bumped), so no process keeps the definition that still names them.
@@ -264,7 +267,7 @@ export class PersonData {
 
   /** One network, all or nothing (WATCH / read / MULTI, retried on a concurrent write). */
   private async forgetInNetwork(id: string, person: PersonMatcher, replacer: Replacer, now: Date): Promise<ForgetReport['networks'][number] | undefined> {
-    const conn = this.redis.duplicate({ commandTimeout: undefined, enableOfflineQueue: true });
+    const conn = duplicateClient(this.redis, { commandTimeout: undefined, enableOfflineQueue: true });
     conn.on('error', () => {});
     try {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

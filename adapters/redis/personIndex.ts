@@ -16,13 +16,13 @@
  *   person's own key is deleted; the networks they were removed from are reindexed), removing the
  *   demo network (src/app/demo.ts).
  */
-import type { Redis } from 'ioredis';
+import { COMMAND_BATCH, type RedisClient, sendCommands } from './client.ts';
 import { SamlaError } from '../../src/core/errors.ts';
 import { decodePerson } from './codec.ts';
 import type { Keys } from './keys.ts';
 
 /** Index writes are sent in pipelines of this many commands. */
-export const INDEX_BATCH = 5000;
+export const INDEX_BATCH = COMMAND_BATCH;
 
 /** One entry's value: the stored Person JSON, unchanged, and the network version. */
 export function seatValue(version: number, personJson: string): string {
@@ -39,13 +39,16 @@ export function parseSeat(json: string): { v: number; p: unknown } | undefined {
   }
 }
 
-/** Sends commands in pipelines of INDEX_BATCH; throws INTERNAL naming `what` on a failure. */
-export async function sendIndexCommands(redis: Redis, commands: (string | number)[][], what: string): Promise<void> {
-  for (let i = 0; i < commands.length; i += INDEX_BATCH) {
-    const replies = await redis.pipeline(commands.slice(i, i + INDEX_BATCH)).exec();
-    const failed = replies?.find(([err]) => err);
-    if (failed) throw new SamlaError('INTERNAL', `Updating the person index of ${what} failed.`, { cause: failed[0] });
-  }
+/**
+ * Sends index commands (each on one key, each safe to repeat: SADD, SREM, HSET, HDEL) in
+ * batches of INDEX_BATCH (./client.ts sendCommands: pipelines on a single Redis, key by key on
+ * a Cluster); throws INTERNAL naming `what` on a failure. Returns the replies, in order.
+ */
+export async function sendIndexCommands(redis: RedisClient, commands: (string | number)[][], what: string): Promise<unknown[]> {
+  const replies = await sendCommands(redis, commands);
+  const failed = replies.find(([err]) => err);
+  if (failed) throw new SamlaError('INTERNAL', `Updating the person index of ${what} failed.`, { cause: failed[0] });
+  return replies.map(([, v]) => v);
 }
 
 /**
@@ -53,7 +56,7 @@ export async function sendIndexCommands(redis: Redis, commands: (string | number
  * version, read in one MULTI), then bumps the generation. For writers other than the import
  * (person forget), which change a network's version without knowing its people.
  */
-export async function reindexNetwork(redis: Redis, keys: Keys, id: string): Promise<void> {
+export async function reindexNetwork(redis: RedisClient, keys: Keys, id: string): Promise<void> {
   const replies = await redis.multi().hget(keys.meta(id), 'version').hgetall(keys.people(id)).exec();
   const failed = replies?.find(([err]) => err);
   if (!replies || failed) throw new SamlaError('INTERNAL', `Reading network "${id}" for the person index failed.`, { cause: failed?.[0] });

@@ -3,7 +3,7 @@
  * back in a MULTI. Used where code handles keys it does not know in advance (person export and
  * forget, ./personData.ts; retention, ./retention.ts).
  */
-import type { Redis } from 'ioredis';
+import { type RedisClient, globEscape, sendCommands } from './client.ts';
 import { SamlaError } from '../../src/core/errors.ts';
 import type { Keys } from './keys.ts';
 
@@ -16,49 +16,33 @@ export type RawValue =
   | { type: 'list'; value: string[] }
   | { type: 'stream'; value: [string, string[]][] };
 
-/** Escapes SCAN MATCH glob characters. */
-export function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
-}
+export { globEscape, scanKeys } from './client.ts';
 
-/** Reads keys by type in one pipeline; missing keys are left out. */
-export async function readKeys(redis: Redis, keys: string[]): Promise<Map<string, RawValue>> {
+/** Reads keys by type (in one pipeline on a single Redis; key by key on a Cluster); missing keys are left out. */
+export async function readKeys(redis: RedisClient, keys: string[]): Promise<Map<string, RawValue>> {
   const out = new Map<string, RawValue>();
   if (keys.length === 0) return out;
-  const types = (await redis.pipeline(keys.map((k) => ['type', k])).exec()) ?? [];
-  const pipe = redis.pipeline();
+  const types = await sendCommands(
+    redis,
+    keys.map((k) => ['type', k]),
+  );
+  const reads: (string | number)[][] = [];
   const plan: [string, RawValue['type']][] = [];
   keys.forEach((key, i) => {
-    const type = types[i]?.[1] as string;
-    switch (type) {
-      case 'string':
-        pipe.get(key);
-        break;
-      case 'hash':
-        pipe.hgetall(key);
-        break;
-      case 'zset':
-        pipe.zrange(key, 0, '-1', 'WITHSCORES');
-        break;
-      case 'set':
-        pipe.smembers(key);
-        break;
-      case 'list':
-        pipe.lrange(key, 0, -1);
-        break;
-      case 'stream':
-        pipe.xrange(key, '-', '+');
-        break;
-      default:
-        return;
-    }
+    const [err, type] = types[i] ?? [];
+    if (err) throw new SamlaError('UNAVAILABLE', `Reading ${key} failed: ${err.message}`, { cause: err });
+    const read = READ_BY_TYPE[type as RawValue['type']];
+    if (!read) return;
+    reads.push([...read.slice(0, 1), key, ...read.slice(1)]);
     plan.push([key, type as RawValue['type']]);
   });
-  const replies = (await pipe.exec()) ?? [];
+  const replies = await sendCommands(redis, reads);
   plan.forEach(([key, type], i) => {
-    const [err, value] = replies[i] ?? [];
+    const [err, raw] = replies[i] ?? [];
     if (err) throw new SamlaError('UNAVAILABLE', `Reading ${key} failed: ${err.message}`, { cause: err });
-    if (value === null || value === undefined) return;
+    if (raw === null || raw === undefined) return;
+    // sendCommands gives raw replies: HGETALL as a flat list.
+    const value = type === 'hash' && Array.isArray(raw) ? pairsToObject(raw as string[]) : raw;
     if (type === 'zset') {
       const flat = value as string[];
       const pairs: [string, number][] = [];
@@ -71,16 +55,20 @@ export async function readKeys(redis: Redis, keys: string[]): Promise<Map<string
   return out;
 }
 
-/** Every key matching a pattern (SCAN, never KEYS). */
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    for (const k of keys) found.add(k);
-    cursor = next;
-  } while (cursor !== '0');
-  return [...found].sort();
+/** The read command (name, then arguments after the key) of each type. */
+const READ_BY_TYPE: Record<RawValue['type'], string[]> = {
+  string: ['get'],
+  hash: ['hgetall'],
+  zset: ['zrange', '0', '-1', 'WITHSCORES'],
+  set: ['smembers'],
+  list: ['lrange', '0', '-1'],
+  stream: ['xrange', '-', '+'],
+};
+
+function pairsToObject(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
 }
 
 /** Every key of one network (they all carry its hash tag). */
@@ -88,7 +76,7 @@ export function networkKeyPattern(keys: Keys, networkId: string): string {
   return `${globEscape(keys.prefix)}${globEscape(keys.tag(networkId))}:*`;
 }
 
-type Multi = ReturnType<Redis['multi']>;
+type Multi = ReturnType<RedisClient['multi']>;
 
 export function writeValue(multi: Multi, key: string, v: RawValue): void {
   switch (v.type) {

@@ -3,7 +3,8 @@
  * ./scripts.ts. Each reads keys of one network only (one hash tag), so it runs on Redis Cluster.
  * They exist to answer in one round trip what would otherwise take two dependent commands.
  */
-import type { ClientContext, Redis, Result } from 'ioredis';
+import type { ClientContext, Result } from 'ioredis';
+import type { RedisClient } from './client.ts';
 
 /**
  * samlaDefIfChanged: the network's version, and its definition only when that version is not
@@ -58,7 +59,7 @@ declare module 'ioredis' {
 }
 
 /** Registers the read scripts on a connection (idempotent). */
-export function defineReadScripts(redis: Redis): void {
+export function defineReadScripts(redis: RedisClient): void {
   if (typeof (redis as { samlaDefIfChanged?: unknown }).samlaDefIfChanged !== 'function') redis.defineCommand('samlaDefIfChanged', { lua: DEF_IF_CHANGED_LUA });
   if (typeof (redis as { samlaNewest?: unknown }).samlaNewest !== 'function') redis.defineCommand('samlaNewest', { lua: NEWEST_LUA });
 }

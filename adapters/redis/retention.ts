@@ -4,13 +4,13 @@
  * all its municipalities go together with one `reflections.deleted` event that keeps only the
  * count.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 import type { Keys } from './keys.ts';
 import { globEscape, scanKeys } from './rawKeys.ts';
 import { defineScripts, withKeyCount } from './scripts.ts';
 
 /** Deletes every reflection note of a network; returns how many there were. */
-export async function deleteReflections(redis: Redis, keys: Keys, network: string, now: Date, months: number, networkEnded: Date): Promise<number> {
+export async function deleteReflections(redis: RedisClient, keys: Keys, network: string, now: Date, months: number, networkEnded: Date): Promise<number> {
   defineScripts(redis);
   const escaped = globEscape(network);
   const found = await scanKeys(redis, keys.reflections(escaped, '*'));

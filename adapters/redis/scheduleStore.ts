@@ -8,7 +8,7 @@
  * Also answers single task and check-in questions for the delivery worker (DeliveryFacts), with
  * one HGET instead of reading a gathering's every answer.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 import type { CheckinAnswer, TaskCompletion } from '../../src/core/model.ts';
 import type { SentRef } from '../../src/core/ports.ts';
 import { LOST_POINT_REASONS, OCCURRENCE_STATES, type Occurrence, type OccurrenceState, type SkipReason } from '../../src/core/scheduler/occurrence.ts';
@@ -32,7 +32,7 @@ export class RedisScheduleStore implements ScheduleStore, DeliveryFacts {
 
   /** @param redis a connection without `keyPrefix`; @param prefix Samla's key prefix (default "samla:"). */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix?: string,
   ) {
     this.keys = createKeys(prefix);

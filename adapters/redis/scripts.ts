@@ -24,7 +24,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClientContext, Redis, Result } from 'ioredis';
+import type { ClientContext, Result } from 'ioredis';
+import type { RedisClient } from './client.ts';
 
 /** Where the scripts are: next to this module, so they are found from source and installed alike. */
 export const LUA_DIR = fileURLToPath(new URL('./lua/', import.meta.url));
@@ -197,7 +198,7 @@ export function withKeyCount(name: string, keys: readonly string[]): [number, ..
 }
 
 /** Registers every script on a connection as a command (idempotent). */
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   for (const s of SCRIPTS.values()) {
     if (typeof (redis as unknown as Record<string, unknown>)[s.name] === 'function') continue;
     redis.defineCommand(s.name, { lua: s.lua, ...(s.numberOfKeys === undefined ? {} : { numberOfKeys: s.numberOfKeys }) });

@@ -18,7 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import type { Redis } from 'ioredis';
+import { type RedisClient, duplicateClient } from './client.ts';
 import { DEFAULT_PREFIX } from './keys.ts';
 import { SecretBox } from './secretBox.ts';
 
@@ -64,7 +64,7 @@ export function installationId(q: { teamId?: string | undefined; enterpriseId?: 
 }
 
 /** The installations (no tokens, so no key needed), for `samla network show`. */
-export async function listSlackInstallations(redis: Redis, prefix = DEFAULT_PREFIX): Promise<InstallationInfo[]> {
+export async function listSlackInstallations(redis: RedisClient, prefix = DEFAULT_PREFIX): Promise<InstallationInfo[]> {
   return new RedisSlackInstallationStore(redis, { prefix, secretKey: Buffer.alloc(32) }).list();
 }
 
@@ -78,7 +78,7 @@ export class RedisSlackInstallationStore implements InstallationStore {
   private readonly seen = new Map<string, number>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: RedisSlackInstallationOptions,
   ) {
     this.prefix = opts.prefix ?? DEFAULT_PREFIX;
@@ -107,7 +107,10 @@ export class RedisSlackInstallationStore implements InstallationStore {
     if (installation.team?.id) fields.team = installation.team.id;
     if (installation.team?.name) fields.teamName = installation.team.name;
     if (installation.enterprise?.id) fields.enterprise = installation.enterprise.id;
-    await this.redis.multi().hsetnx(key, 'installedAt', at).hset(key, fields).sadd(this.index(), id).exec();
+    // The installation (one key, one MULTI), then the index that lists it: two Cluster slots.
+    // Both are safe to repeat; Slack's next install or token refresh writes them again.
+    await this.redis.multi().hsetnx(key, 'installedAt', at).hset(key, fields).exec();
+    await this.redis.sadd(this.index(), id);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {
@@ -133,7 +136,9 @@ export class RedisSlackInstallationStore implements InstallationStore {
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     const id = installationId(query);
-    await this.redis.multi().del(this.key(id)).srem(this.index(), id).exec();
+    // The installation first, then its index entry (two slots; `list` skips an id without one).
+    await this.redis.del(this.key(id));
+    await this.redis.srem(this.index(), id);
     this.seen.delete(id);
   }
 
@@ -185,7 +190,7 @@ export class RedisSlackInstallationStore implements InstallationStore {
 
   /** Deletes the lock only if it is still ours (it may have expired and been taken by another). */
   private async release(key: string, token: string): Promise<void> {
-    const c = this.redis.duplicate();
+    const c = duplicateClient(this.redis);
     c.on('error', () => {});
     try {
       await c.watch(key);

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { type RedisClient, duplicateClient, sendCommands } from './client.ts';
 import { SamlaError, invalidInput, notFound } from '../../src/core/errors.ts';
 import type { StoredDigestSnapshot } from '../../src/core/lagging/digest.ts';
 import type { NudgeRecord } from '../../src/core/lagging/nudges.ts';
@@ -92,7 +93,7 @@ interface RecordWrite {
 /** NetworkStore on Redis (ioredis 6). Do not give it a connection with `keyPrefix` set. */
 export class RedisStore implements NetworkStore {
   readonly keys: Keys;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly quitOnClose: boolean;
   /** Decoded, frozen definitions by network id, least recently used first (see the module comment). */
   private readonly defs = new Map<string, { version: number; def: NetworkDefinition }>();
@@ -105,7 +106,7 @@ export class RedisStore implements NetworkStore {
    * @param redis the connection to use; `close()` leaves it open unless `opts.quitOnClose`.
    * @param opts.prefix key prefix, default "samla:".
    */
-  constructor(redis: Redis, opts: RedisStoreOptions = {}) {
+  constructor(redis: RedisClient, opts: RedisStoreOptions = {}) {
     this.redis = redis;
     this.keys = createKeys(opts.prefix);
     this.quitOnClose = opts.quitOnClose ?? false;
@@ -137,7 +138,7 @@ export class RedisStore implements NetworkStore {
   ): Promise<ImportResult> {
     assertNetworkId(def.id);
     const filePeople = derivePeople(def);
-    const conn = this.redis.duplicate();
+    const conn = duplicateClient(this.redis);
     conn.on('error', () => {}); // failures surface as rejected commands
     try {
       for (let attempt = 1; attempt <= MAX_IMPORT_ATTEMPTS; attempt++) {
@@ -159,7 +160,7 @@ export class RedisStore implements NetworkStore {
 
   /** One WATCH / read / MULTI round. Returns undefined when a concurrent writer won. */
   private async tryImport(
-    conn: Redis,
+    conn: RedisClient,
     def: NetworkDefinition,
     filePeople: Person[],
     opts: { actor?: string; now?: Date; onProgress?: ImportProgress },
@@ -186,7 +187,7 @@ export class RedisStore implements NetworkStore {
   }
 
   /** The MULTI that writes a changed network: def, changed people, meta and the event. */
-  private importTransaction(conn: Redis, def: NetworkDefinition, plan: ImportPlan, now: Date, actor?: string) {
+  private importTransaction(conn: RedisClient, def: NetworkDefinition, plan: ImportPlan, now: Date, actor?: string) {
     const k = this.keys;
     const id = def.id;
     const tx = conn.multi();
@@ -220,13 +221,14 @@ export class RedisStore implements NetworkStore {
    * Updates the global indexes after a successful import: the network index, each person's
    * networks and the person index (./personIndex.ts: their record at the new version), then bumps
    * the generation. They are outside the network's slot and not part of its transaction (see
-   * ./keys.ts). On an unchanged import they are only rewritten when the network is missing from
-   * the network index, which repairs an import that stopped between EXEC and this step (the
-   * network index is written last, before the generation).
+   * ./keys.ts), so they are single-key commands, each safe to repeat, sent after EXEC. An
+   * import that stopped half-way through them (a crash, a Cluster node down, a MOVED) left some
+   * written and some not; so every import writes them all again, an unchanged one too ("already
+   * up to date" still repairs them). The generation is bumped when the network changed or when
+   * the rewrite found something missing (a reply that added a member or a field, or removed one).
    */
   private async writeIndexes(id: string, plan: ImportPlan, people: Record<string, string>, changed: boolean): Promise<void> {
     const k = this.keys;
-    if (!changed && (await this.redis.sismember(k.networks(), id)) === 1) return;
     const commands: (string | number)[][] = [
       ...plan.emailsActive.flatMap((email) => [
         ['sadd', k.personNetworks(email), id],
@@ -237,9 +239,10 @@ export class RedisStore implements NetworkStore {
         ['hdel', k.personSeats(email), id],
       ]),
       ['sadd', k.networks(), id],
-      ['incr', k.generation()],
     ];
-    await sendIndexCommands(this.redis, commands, `"${id}"`);
+    const replies = await sendIndexCommands(this.redis, commands, `"${id}"`);
+    const repaired = replies.some((r) => typeof r === 'number' && r > 0);
+    if (changed || repaired) await sendIndexCommands(this.redis, [['incr', k.generation()]], `"${id}"`);
   }
 
   /* ---------- reading networks and people ---------- */
@@ -248,16 +251,22 @@ export class RedisStore implements NetworkStore {
   async listNetworks(): Promise<NetworkSummary[]> {
     const ids = (await this.redis.smembers(this.keys.networks())).sort();
     if (ids.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.exists(this.keys.def(id)).hgetall(this.keys.meta(id));
-    const replies = (await pipe.exec()) ?? [];
+    // Each network in its own slot: one pipeline on a single Redis, key by key on a Cluster.
+    const replies = await sendCommands(
+      this.redis,
+      ids.flatMap((id) => [
+        ['exists', this.keys.def(id)],
+        ['hgetall', this.keys.meta(id)],
+      ]),
+    );
     const out: NetworkSummary[] = [];
     ids.forEach((id, i) => {
       const [existsErr, exists] = replies[2 * i] ?? [];
       const [metaErr, meta] = replies[2 * i + 1] ?? [];
       if (existsErr || metaErr) throw new SamlaError('INTERNAL', `Reading network "${id}" failed.`, { cause: existsErr ?? metaErr });
       if (exists !== 1) return;
-      const summary = decodeSummary(id, meta as Record<string, string>, this.keys.meta(id));
+      const fields = Array.isArray(meta) ? Object.fromEntries(chunkPairs(meta as string[])) : (meta as Record<string, string>);
+      const summary = decodeSummary(id, fields, this.keys.meta(id));
       if (summary) out.push(summary);
     });
     return out;
@@ -699,7 +708,7 @@ export class RedisStore implements NetworkStore {
 export class RedisIdentityStore implements IdentityStore {
   private readonly keys: Keys;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: { prefix?: string } = {},
   ) {
     this.keys = createKeys(opts.prefix);
@@ -713,14 +722,19 @@ export class RedisIdentityStore implements IdentityStore {
     return (await this.redis.get(this.keys.identityByEmail(platform, email))) ?? undefined;
   }
 
-  /** Both directions in one MULTI. */
+  /**
+   * Both directions. They are two keys in two Cluster slots, so two SETs, not one MULTI; each is
+   * safe to repeat, and a stop between them leaves a cache entry that the next `remember` (the
+   * next message from that person) writes again.
+   */
   async remember(platform: Platform, userId: string, email: string): Promise<void> {
     const e = normaliseEmail(email);
-    await this.redis
-      .multi()
-      .set(this.keys.identityByUser(platform, userId), e)
-      .set(this.keys.identityByEmail(platform, e), userId)
-      .exec();
+    const replies = await sendCommands(this.redis, [
+      ['set', this.keys.identityByUser(platform, userId), e],
+      ['set', this.keys.identityByEmail(platform, e), userId],
+    ]);
+    const failed = replies.find(([err]) => err);
+    if (failed) throw failed[0]!;
   }
 }
 
@@ -772,4 +786,11 @@ function deepFreeze<T>(value: T): T {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** [field, value] pairs of a flat HGETALL reply. */
+function chunkPairs(flat: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
 }

@@ -22,7 +22,7 @@
  * Captured from every installation, `conversationUpdate` and message Samla receives from a tenant
  * it answers.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.ts';
 import { z } from 'zod';
 import { type Keys, createKeys } from '../redis/keys.ts';
 import type { UnreachableEntry } from '../../src/core/model.ts';
@@ -114,7 +114,7 @@ export class TeamsReferenceStore {
   readonly keys: Keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: { prefix?: string } = {},
   ) {
     this.keys = createKeys(opts.prefix);
@@ -124,11 +124,10 @@ export class TeamsReferenceStore {
   async savePerson(ref: PersonRef): Promise<void> {
     const email = normaliseEmail(ref.email);
     const tenant = tenantPart(ref.tenantId);
-    await this.redis
-      .multi()
-      .hset(this.keys.teamsPersonIn(tenant, email), defined({ ...ref, email, ...(ref.tenantId ? { tenantId: tenant } : {}) }))
-      .sadd(this.keys.teamsPersonTenants(email), tenant)
-      .exec();
+    // Two keys in two Cluster slots: the reference first, then the tenant list that finds it.
+    // Each is safe to repeat; a stop between them is repaired by the person's next activity.
+    await this.redis.hset(this.keys.teamsPersonIn(tenant, email), defined({ ...ref, email, ...(ref.tenantId ? { tenantId: tenant } : {}) }));
+    await this.redis.sadd(this.keys.teamsPersonTenants(email), tenant);
   }
 
   /**

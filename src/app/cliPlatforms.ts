@@ -7,7 +7,7 @@
  */
 import { CloudAdapter } from '@microsoft/agents-hosting';
 import { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Logger } from 'pino';
 import type { SlackSettings } from '../../adapters/slack/config.ts';
 import { SlackPlatform } from '../../adapters/slack/platform.ts';
@@ -35,7 +35,7 @@ export function deliveringPlatforms(settings: PlatformSettings): Platform[] {
 /** The configured platforms, on the given Redis connection and store. */
 export function platformsFromSettings(deps: {
   settings: PlatformSettings;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   store: NetworkStore;
   identities: IdentityStore;

@@ -16,7 +16,7 @@
  * Pacing runs on real time (`Date.now()`, Redis PX), like BullMQ's own delays: the injected
  * clock says what is due; real time says how fast it may go out.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Keys } from '../../adapters/redis/keys.ts';
 import { defineScripts } from '../../adapters/redis/scripts.ts';
 import type { Platform } from '../core/model.ts';
@@ -24,7 +24,7 @@ import type { PlatformLimits } from './schedulerConfig.ts';
 
 export class Pacer {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly limits: Record<Platform, PlatformLimits>,
   ) {

@@ -11,7 +11,7 @@
  *   `samla deliveries failed` can list them and `samla deliveries retry` can send them again.
  */
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Keys } from '../../adapters/redis/keys.ts';
 import { notFound } from '../core/errors.ts';
 import { PLATFORMS, type Platform } from '../core/model.ts';
@@ -53,7 +53,7 @@ export class DeliveryQueues implements DeliveryQueue {
    *   queues and left open by `close()`.
    */
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     keys: Keys,
     private readonly config: SchedulerConfig,
   ) {

@@ -3,7 +3,7 @@
  * pacing and (on demand) the delivery workers. `startScheduler` (./scheduler.ts) runs it in the
  * server; the CLI (`samla tick`, `samla deliveries`) and the tests use it directly.
  */
-import type { Redis } from 'ioredis';
+import { type RedisClient, duplicateClient } from '../../adapters/redis/client.ts';
 import type { Worker } from 'bullmq';
 import { createKeys, type Keys } from '../../adapters/redis/keys.ts';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
@@ -25,7 +25,7 @@ import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from './schedulerConfi
 
 export interface DeliveryRuntimeOptions {
   /** A connection without `keyPrefix`; the runtime duplicates it for BullMQ and closes only that. */
-  redis: Redis;
+  redis: RedisClient;
   store: NetworkStore;
   texts: Texts;
   /** Samla's key prefix (SAMLA_REDIS_PREFIX), default "samla:". */
@@ -45,7 +45,7 @@ export class DeliveryRuntime {
   readonly config: SchedulerConfig;
   readonly clock: Clock;
   private readonly logger: SchedulerLogger;
-  private readonly bull: Redis;
+  private readonly bull: RedisClient;
   private readonly pacer: Pacer;
   private readonly workers: Worker<Occurrence, DeliveryResult>[] = [];
   /** When each network's nudges were last looked at, across this runtime's passes. */
@@ -60,7 +60,7 @@ export class DeliveryRuntime {
     this.schedule = new RedisScheduleStore(opts.redis, opts.prefix);
     // BullMQ wants maxRetriesPerRequest: null, its offline queue and no command timeout (blocking
     // reads), so that a Redis restart makes it wait, not fail (./redis.ts).
-    this.bull = opts.redis.duplicate(BULLMQ_CONNECTION_OVERRIDES);
+    this.bull = duplicateClient(opts.redis, BULLMQ_CONNECTION_OVERRIDES);
     this.bull.on('error', () => {}); // BullMQ reports failures through its own calls and events
     this.pacer = new Pacer(opts.redis, this.keys, this.config.limits);
     this.queues = new DeliveryQueues(this.bull, this.keys, this.config);
@@ -70,7 +70,7 @@ export class DeliveryRuntime {
       queue.on('error', (err: Error) => {
         if (Date.now() - lastSaid < 60_000) return;
         lastSaid = Date.now();
-        this.logger.warn({ err: err.message, queue: queue.name }, 'delivery queue: Redis connection error (retrying; jobs wait)');
+        this.logger.warn({ err: err.message, queue: queue.name }, 'delivery queue: RedisClient connection error (retrying; jobs wait)');
       });
     }
     const journeys: JourneyContext = { store: opts.store, texts: opts.texts, now: this.clock };

@@ -32,7 +32,7 @@
  * is exactly once.
  */
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Keys } from '../../adapters/redis/keys.ts';
 import type { Platform } from '../core/model.ts';
 import { DeliveryError, type ChatPlatform, type SentRef } from '../core/ports.ts';
@@ -50,7 +50,7 @@ export type DeliveryResult = { outcome: 'sent'; ref: SentRef } | { outcome: 'ski
 
 export interface DeliveryWorkerOptions {
   /** ioredis connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking reads. */
-  connection: Redis;
+  connection: RedisClient;
   keys: Keys;
   platform: Platform;
   chat: ChatPlatform;
@@ -125,13 +125,31 @@ async function deliverJob(opts: DeliveryWorkerOptions, job: DeliveryJob, token?:
   } catch (err) {
     return failed(opts, job, o, err, attempt);
   }
-  await recordSent(delivery, o, ref, attempt, prepared.effects);
+  // The platform accepted it: recording `sent` must not give up on a short Redis outage (a
+  // Cluster master restarting), or the retried job would send it again.
+  await untilRecorded(() => recordSent(delivery, o, ref, attempt, prepared.effects), logger, o);
   if (!o.channel) {
     await delivery.journeys.store.clearUnreachable([o.network], o.email).catch((err: unknown) =>
       logger.warn({ network: o.network, email: o.email, err: errorText(err) }, 'could not clear an unreachable mark after a delivery'),
     );
   }
   return { outcome: 'sent', ref };
+}
+
+/** How long recording a sent message is retried before the job fails (and may be sent again). */
+const RECORD_SENT_FOR_MS = 30_000;
+
+async function untilRecorded(record: () => Promise<void>, logger: SchedulerLogger, o: Occurrence): Promise<void> {
+  const deadline = Date.now() + RECORD_SENT_FOR_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await record();
+    } catch (err) {
+      if (Date.now() + delay > deadline) throw err;
+      logger.warn({ network: o.network, occurrence: o.id, err: errorText(err) }, 'recording a sent message failed; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 /** Classifies a send failure (see the module comment); always throws. */

@@ -5,6 +5,7 @@
  * delivery queue and the Teams adapter into the local chat, like any other delivery.
  */
 import { Queue } from 'bullmq';
+import { duplicateClient, globEscape, scanKeys, sendCommands } from '../../adapters/redis/client.ts';
 import { createKeys } from '../../adapters/redis/keys.ts';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
 import { RedisStore } from '../../adapters/redis/store.ts';
@@ -35,7 +36,7 @@ export async function startDemoNetwork(deps: AppDeps, clock: DemoClock): Promise
   const schedule = new RedisScheduleStore(deps.redis, deps.config.redisPrefix);
   await schedule.advance(DEMO_NETWORK_ID, start, DEMO_VERSIONS, start);
   // Imports run on a connection of their own that queues commands while it connects (as in main.ts).
-  const importRedis = deps.redis.duplicate({ commandTimeout: undefined, enableOfflineQueue: true });
+  const importRedis = duplicateClient(deps.redis, { commandTimeout: undefined, enableOfflineQueue: true });
   importRedis.on('error', () => {});
   const def = await loadDemoNetwork(new RedisStore(importRedis, { prefix: deps.config.redisPrefix })).finally(() => importRedis.disconnect());
   // The history is history: the scheduler starts at the demo's "now", not at the first import.
@@ -50,7 +51,7 @@ async function removeDemoNetwork(deps: AppDeps): Promise<void> {
   const keys = createKeys(deps.config.redisPrefix);
   const occurrences = await redis.hkeys(keys.occurrences(DEMO_NETWORK_ID));
   if (occurrences.length) {
-    const bull = redis.duplicate({ maxRetriesPerRequest: null });
+    const bull = duplicateClient(redis, { maxRetriesPerRequest: null });
     bull.on('error', () => {});
     try {
       for (const platform of PLATFORMS) {
@@ -63,17 +64,16 @@ async function removeDemoNetwork(deps: AppDeps): Promise<void> {
     }
   }
   const people = await deps.store.getPeople(DEMO_NETWORK_ID);
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${keys.prefix}${keys.tag(DEMO_NETWORK_ID)}*`, 'COUNT', 500);
-    if (found.length) await redis.unlink(...found);
-    cursor = next;
-  } while (cursor !== '0');
-  const pipe = redis.pipeline().srem(keys.networks(), DEMO_NETWORK_ID);
-  for (const p of people) pipe.srem(keys.personNetworks(p.email), DEMO_NETWORK_ID).hdel(keys.personSeats(p.email), DEMO_NETWORK_ID);
+  // The demo's keys all carry its hash tag: one slot, so one UNLINK per batch is slot-safe.
+  const found = await scanKeys(redis, `${globEscape(keys.prefix)}${globEscape(keys.tag(DEMO_NETWORK_ID))}*`);
+  for (let i = 0; i < found.length; i += 500) await redis.unlink(...found.slice(i, i + 500));
+  // Global keys, each in its own slot: single-key commands, each safe to repeat.
+  const commands: (string | number)[][] = [['srem', keys.networks(), DEMO_NETWORK_ID]];
+  for (const p of people) commands.push(['srem', keys.personNetworks(p.email), DEMO_NETWORK_ID], ['hdel', keys.personSeats(p.email), DEMO_NETWORK_ID]);
   // Every process drops what it cached about the demo's people (adapters/redis/personIndex.ts).
-  pipe.incr(keys.generation());
-  await pipe.exec();
+  commands.push(['incr', keys.generation()]);
+  const failed = (await sendCommands(redis, commands)).find(([err]) => err);
+  if (failed) throw failed[0]!;
 }
 
 export interface UpcomingItem {

@@ -7,7 +7,7 @@
  * Its position is kept in Redis (`<prefix>demo:clock`), so a restarted demo goes on from where
  * it was: the clock stands still while Samla is stopped.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import { createKeys } from '../../adapters/redis/keys.ts';
 
 export class DemoClock {
@@ -30,7 +30,7 @@ export class DemoClock {
   }
 
   /** Resumes from the position saved in Redis, if any; returns whether there was one. */
-  async load(redis: Redis, prefix?: string): Promise<boolean> {
+  async load(redis: RedisClient, prefix?: string): Promise<boolean> {
     const saved = await redis.get(createKeys(prefix).demoClock());
     const at = saved === null ? NaN : Date.parse(saved);
     if (!Number.isFinite(at)) return false;
@@ -39,7 +39,7 @@ export class DemoClock {
   }
 
   /** Saves the current position (after a jump, and when Samla stops). */
-  async save(redis: Redis, prefix?: string): Promise<void> {
+  async save(redis: RedisClient, prefix?: string): Promise<void> {
     if (this.anchor) await redis.set(createKeys(prefix).demoClock(), this.now().toISOString());
   }
 }

@@ -4,7 +4,7 @@
  * type: adapters/slack/app.ts, adapters/teams/app.ts, src/web/plugin.ts); none of them is
  * given `redis`, which only the demo (./demo.ts) and the scheduler still use directly.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Logger } from 'pino';
 import type { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
 import type { SlackSettings } from '../../adapters/slack/config.ts';
@@ -22,7 +22,7 @@ export interface AppDeps {
   slack: SlackSettings;
   teams: TeamsConfig;
   web: WebConfig;
-  redis: Redis;
+  redis: RedisClient;
   store: NetworkStore;
   identities: IdentityStore;
   teamsReferences: TeamsReferenceStore;

@@ -32,6 +32,29 @@ const url = (check: (u: URL) => boolean, message: string) =>
     }
   }, message);
 
+/** A comma-separated list of host:port (Redis Cluster seeds, Sentinels). */
+const hostPorts = (name: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const out: { host: string; port: number }[] = [];
+      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(part);
+        const port = Number(m?.[2]);
+        if (!m || port < 1 || port > 65535) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not host:port; give ${name} as a comma-separated list, e.g. 10.0.0.1:6379,10.0.0.2:6379` });
+          return z.NEVER;
+        }
+        out.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+      }
+      if (!out.length) {
+        ctx.addIssue({ code: 'custom', message: `give at least one host:port, e.g. 10.0.0.1:6379` });
+        return z.NEVER;
+      }
+      return out;
+    });
+
 const int = (min: number, max: number, dflt: number) => z.coerce.number().int().min(min).max(max).default(dflt);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const https = z.string().trim().pipe(url((u) => u.protocol === 'https:', 'must be an https:// address'));
@@ -83,6 +106,13 @@ export const envSchema = z.object({
       .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379')
       .refine((v) => URL.canParse(v), 'is not a valid URL, e.g. redis://127.0.0.1:6379')
       .default('redis://127.0.0.1:6379'),
+    REDIS_CLUSTER_NODES: hostPorts('REDIS_CLUSTER_NODES').optional(),
+    REDIS_SENTINELS: hostPorts('REDIS_SENTINELS').optional(),
+    REDIS_SENTINEL_NAME: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the master name the sentinels monitor (1-64 letters, digits, ".", "_" or "-"), e.g. mymaster')
+      .default('mymaster'),
     SAMLA_REDIS_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'use 1-64 letters, digits, ".", "_", "-" or ":" (no braces), e.g. samla:')
@@ -214,6 +244,8 @@ export class Env {
       const e = this.parse('config', { trim: false }, 'The environment is not valid; fix these variables (see .env.example):', (name) => `${name}=${JSON.stringify(this.env[name])}`);
       return {
         redisUrl: e.REDIS_URL,
+        ...(e.REDIS_CLUSTER_NODES ? { redisClusterNodes: e.REDIS_CLUSTER_NODES } : {}),
+        ...(e.REDIS_SENTINELS ? { redisSentinels: e.REDIS_SENTINELS, redisSentinelName: e.REDIS_SENTINEL_NAME } : {}),
         redisPrefix: e.SAMLA_REDIS_PREFIX,
         logLevel: e.LOG_LEVEL,
         port: e.PORT,

@@ -7,7 +7,7 @@
 import { Dispatcher } from '../core/dispatch/dispatcher.ts';
 import { RedisInboundLog } from '../../adapters/redis/inbound.ts';
 import { readFile } from 'node:fs/promises';
-import type { Redis } from 'ioredis';
+import { type RedisClient, duplicateClient } from '../../adapters/redis/client.ts';
 import type { Logger } from 'pino';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
 import { slackPlugin } from '../../adapters/slack/app.ts';
@@ -22,7 +22,7 @@ import type { NetworkDefinition, Platform } from '../core/model.ts';
 import { parseNetworkFile } from '../core/networkFile.ts';
 import { EMBEDDED_NETWORK } from './demoNetwork.ts';
 import type { ChatPlatform, ImportResult } from '../core/ports.ts';
-import type { Config } from './config.ts';
+import { type Config, redisTarget } from './config.ts';
 import type { AppDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { createLogger } from './logging.ts';
@@ -82,7 +82,7 @@ export async function startSamla(opts: SamlaOptions): Promise<RunningSamla> {
   const retention = settings.retention;
   const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? (() => new Date());
-  const redis: Redis = await connectRedis(config.redisUrl);
+  const redis: RedisClient = await connectRedis(opts.redisUrl ? config.redisUrl : redisTarget(config));
   // Shutdown order: stop taking requests and finish those in flight, stop the retention timer,
   // let the delivery workers finish their jobs, then close Redis.
   const stops: { server?: () => Promise<void>; retention?: () => Promise<void>; scheduler?: () => Promise<void> } = {};
@@ -100,7 +100,7 @@ export async function startSamla(opts: SamlaOptions): Promise<RunningSamla> {
 
     if (opts.prepare) await opts.prepare(deps);
     // The import runs on a connection without the service's command timeout: one big transaction.
-    const importRedis = redis.duplicate({ commandTimeout: undefined, enableOfflineQueue: true });
+    const importRedis = duplicateClient(redis, { commandTimeout: undefined, enableOfflineQueue: true });
     importRedis.on('error', () => {});
     const imported = await importAtStart(new RedisStore(importRedis, { prefix: config.redisPrefix }), opts.networkFile, now).finally(() => importRedis.disconnect());
     if (imported) logger.info({ network: imported.def.id, version: imported.result.version, changed: imported.result.changed }, 'network loaded');
@@ -187,7 +187,7 @@ export async function startSamla(opts: SamlaOptions): Promise<RunningSamla> {
  * Teams-reference repositories, the journeys' context and the dispatcher (the one path from Slack
  * and Teams into the core: redeliveries, identity, journeys). Tests wire their apps with it too.
  */
-export function buildAppDeps(o: { settings: Env; config?: Config; redis: Redis; logger: Logger; now: () => Date; metrics?: Metrics }): AppDeps & { store: RedisStore; identities: RedisIdentityStore } {
+export function buildAppDeps(o: { settings: Env; config?: Config; redis: RedisClient; logger: Logger; now: () => Date; metrics?: Metrics }): AppDeps & { store: RedisStore; identities: RedisIdentityStore } {
   const config = o.config ?? o.settings.config;
   const prefix = config.redisPrefix;
   const store = new RedisStore(o.redis, { prefix });
@@ -213,7 +213,7 @@ export function buildAppDeps(o: { settings: Env; config?: Config; redis: Redis; 
 }
 
 /** Serving several Slack workspaces: their installations, encrypted with SAMLA_SECRET_KEY. */
-export function slackInstallationsFor(slack: SlackSettings, redis: Redis, prefix: string): { slackInstallations?: RedisSlackInstallationStore } {
+export function slackInstallationsFor(slack: SlackSettings, redis: RedisClient, prefix: string): { slackInstallations?: RedisSlackInstallationStore } {
   const oauth = slack.enabled ? slack.config.oauth : undefined;
   return oauth ? { slackInstallations: new RedisSlackInstallationStore(redis, { secretKey: oauth.secretKey, prefix }) } : {};
 }

@@ -17,7 +17,7 @@
  * | samla_process_*, samla_nodejs_*          | various   |                            | prom-client's default process metrics |
  */
 import type { Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration } from 'prom-client';
 import type { RequestHandler } from 'express';
 import type { DeliveryQueues } from './deliveryQueue.ts';
@@ -42,7 +42,7 @@ export class Metrics {
   private readonly queueSources: DeliveryQueues[] = [];
   private signalSource: { store: NetworkStore; now: () => Date } | undefined;
   private signalCache: { at: number; values: { network: string; kind: string; count: number }[] } | undefined;
-  private redis: Redis | undefined;
+  private redis: RedisClient | undefined;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'samla_' });
@@ -137,7 +137,7 @@ export class Metrics {
   }
 
   /** Reports samla_redis_up from PINGs on this connection. */
-  watchRedis(redis: Redis): void {
+  watchRedis(redis: RedisClient): void {
     this.redis = redis;
   }
 

@@ -5,7 +5,7 @@
  * event-stream entries that name their job ids.
  */
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import { PLATFORMS, type Platform } from '../core/model.ts';
 import { normaliseEmail } from '../core/people.ts';
 import type { Occurrence } from '../core/scheduler/occurrence.ts';
@@ -53,7 +53,7 @@ export async function exportPersonJobs(queues: DeliveryQueues, email: string): P
  * Removes the person's jobs (all but those running right now, which are reported) and the queue
  * events naming them. Returns the numbers.
  */
-export async function forgetPersonJobs(queues: DeliveryQueues, redis: Redis, email: string): Promise<{ removed: number; running: string[]; events: number }> {
+export async function forgetPersonJobs(queues: DeliveryQueues, redis: RedisClient, email: string): Promise<{ removed: number; running: string[]; events: number }> {
   const e = normaliseEmail(email);
   let removed = 0;
   const running: string[] = [];

@@ -5,7 +5,7 @@
  * Idempotent and safe in several processes at once: the deletion is one Lua script per network
  * (adapters/redis/retention.ts) that leaves a `reflections.deleted` event with the count only.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { createKeys } from '../../adapters/redis/keys.ts';
@@ -46,7 +46,7 @@ export interface RetentionReport {
 }
 
 /** Deletes the reflection notes of every network whose retention has run out by `now`. */
-export async function runRetention(redis: Redis, store: NetworkStore, opts: { prefix?: string; months: number; now: Date }): Promise<RetentionReport> {
+export async function runRetention(redis: RedisClient, store: NetworkStore, opts: { prefix?: string; months: number; now: Date }): Promise<RetentionReport> {
   const keys = createKeys(opts.prefix);
   const report: RetentionReport = { at: opts.now.toISOString(), months: opts.months, deleted: 0, networks: [] };
   for (const summary of await store.listNetworks()) {

@@ -12,7 +12,7 @@
  * Delivery workers start for every platform in `platforms`; prompts for a platform that is not
  * configured wait in its queue.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
 import { silentLogger, type Clock, type SchedulerLogger } from '../core/scheduler/ports.ts';
@@ -23,7 +23,7 @@ import { loadTexts } from './prompts.ts';
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from './schedulerConfig.ts';
 
 export interface SchedulerOptions {
-  redis: Redis;
+  redis: RedisClient;
   store: NetworkStore;
   platforms: Partial<Record<Platform, ChatPlatform>>;
   clock?: Clock;

@@ -1,7 +1,7 @@
 /**
  * What a CLI command needs from the world, passed in so tests can run commands in-process.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Config } from '../app/config.ts';
 import type { DeliveryRuntime } from '../app/deliveryRuntime.ts';
 import type { Env } from '../app/env.ts';
@@ -24,7 +24,7 @@ export interface CliContext {
   /** Opens the store on first use; commands that need no Redis never connect. */
   store(): Promise<NetworkStore>;
   /** The store's Redis connection (opened on first use), for commands that work on keys directly. */
-  redis(): Promise<Redis>;
+  redis(): Promise<RedisClient>;
   config(): Config;
   /** Occurrence states (what was sent, skipped, failed), on the store's Redis connection. */
   schedule(): Promise<ScheduleStore>;

@@ -5,7 +5,7 @@
  * Exit codes: 0 ok, 1 failure (e.g. Redis unreachable), 2 bad usage or bad input.
  */
 import { Command, CommanderError } from 'commander';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Logger } from 'pino';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
@@ -15,6 +15,7 @@ import { createLogger } from '../app/logging.ts';
 import { DeliveryRuntime } from '../app/deliveryRuntime.ts';
 import { loadTexts } from '../app/prompts.ts';
 import { connectRedis } from '../app/redis.ts';
+import { redisTarget } from '../app/config.ts';
 import { SamlaError, isSamlaError } from '../core/errors.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
@@ -49,7 +50,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
   const settings = readEnv(deps.env);
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   let store: NetworkStore | undefined;
   let delivery: DeliveryRuntime | undefined;
   let schedule: RedisScheduleStore | undefined;
@@ -68,7 +69,7 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
     store: async () => {
       if (!store) {
         const cfg = ctx.config();
-        redis = await connectRedis(cfg.redisUrl, { failFast: true });
+        redis = await connectRedis(redisTarget(cfg), { failFast: true });
         store = new RedisStore(redis, { prefix: cfg.redisPrefix });
       }
       return store;
