@@ -25,7 +25,7 @@ import { readFormValues } from './formValues.ts';
 import { slackUserKey, type SlackIdentity } from './identity.ts';
 import { blockActionsSchema, parseJson, slashCommandSchema, viewMetadataSchema, viewSubmissionSchema, type BlockActions, type SlashCommand, type ViewSubmission } from './payloads.ts';
 import { plainMessage, replyTo, type Reply } from './replies.ts';
-import { renderErrors, renderForm, renderHome, renderMessage, renderNotice, type ViewMetadata } from './render.ts';
+import { renderErrors, renderForm, renderHome, renderMessage, renderNotice, viewArgument, type ViewMetadata } from './render.ts';
 import type { WorkspaceRoutes } from './workspaces.ts';
 
 export interface SlackInbound {
@@ -108,7 +108,7 @@ export async function onSlashCommand(s: SlackInbound, client: webApi.WebClient, 
   try {
     switch (outcome.kind) {
       case 'form':
-        await client.views.open({ trigger_id: cmd.trigger_id, view: renderForm(outcome.form) });
+        await client.views.open({ trigger_id: cmd.trigger_id, view: viewArgument(renderForm(outcome.form)) });
         return;
       case 'linked':
         // Posting the confirmation into the channel also proves the bot can reach it.
@@ -164,7 +164,7 @@ export async function onBlockAction(s: SlackInbound, client: webApi.WebClient, b
   const reply = replyTo(userId, client, respond, s.logger);
   try {
     if (outcome.kind === 'form') {
-      await client.views.open({ trigger_id: click.trigger_id, view: renderForm(outcome.form, origin) });
+      await client.views.open({ trigger_id: click.trigger_id, view: viewArgument(renderForm(outcome.form, origin)) });
       return;
     }
     const inPlace = (outcome.kind === 'message' || outcome.kind === 'text') && outcome.replace;
@@ -246,7 +246,7 @@ export async function publishHome(s: SlackInbound, client: webApi.WebClient, req
   const draft = outcome.kind === 'message' ? outcome.message : outcome.kind === 'text' ? plainMessage(outcome.text) : undefined;
   if (!draft) return;
   try {
-    await client.views.publish({ user_id: request.user.id, view: renderHome(draft) });
+    await client.views.publish({ user_id: request.user.id, view: viewArgument(renderHome(draft)) });
   } catch (err) {
     s.logger.warn({ err, user: request.user.id }, 'Slack: views.publish failed');
   }
