@@ -6,8 +6,14 @@
  *   bare   a bare Bolt app on an ExpressReceiver whose /status listener only acknowledges
  *   open   the same bare app, whose listener acknowledges and then calls views.open with a small
  *          modal: the platform call Samla's path makes, without Samla's work
+ * With BENCH_PROFILE=<dir>, SIGUSR2 starts V8's CPU profiler (the bench sends it once every
+ * server is warmed up) and SIGTERM writes `<dir>/<mode>.cpuprofile` before exiting: a profile
+ * of the measured rounds only, without start-up and warm-up (bench/profileSummary.ts reads it).
  */
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { App, ExpressReceiver } from '@slack/bolt';
 import express from 'express';
 import { Redis } from 'ioredis';
@@ -67,10 +73,35 @@ const running = mode === 'samla' ? await samla() : await bare(mode === 'open');
 process.stdout.write(`${JSON.stringify({ port: running.port })}\n`);
 const cpuStart = process.cpuUsage();
 const wallStart = performance.now();
+const profileDir = process.env.BENCH_PROFILE;
+let profiling: Promise<Session> | undefined;
+if (profileDir) {
+  process.on('SIGUSR2', () => {
+    profiling ??= (async () => {
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+      return session;
+    })();
+  });
+}
+
+async function writeProfile(): Promise<void> {
+  if (!profiling || !profileDir) return;
+  const session = await profiling;
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(path.join(profileDir, `${mode}.cpuprofile`), JSON.stringify(profile));
+  session.disconnect();
+}
+
 process.on('SIGTERM', () => {
   if (process.env.BENCH_CPU) {
     const cpu = process.cpuUsage(cpuStart);
     process.stderr.write(`${mode} server: ${(((cpu.user + cpu.system) / 1000 / (performance.now() - wallStart)) * 100).toFixed(0)}% of one core\n`);
   }
-  void running.close().finally(() => process.exit(0));
+  void writeProfile()
+    .then(() => running.close())
+    .finally(() => process.exit(0));
 });

@@ -14,11 +14,13 @@
  * work slows each about as much; figures are over all rounds, with the per-round ratios.
  *
  *   node --import tsx bench/slackStatus.bench.ts   (REDIS_URL or redis://127.0.0.1:6379; writes
- *   under a random prefix, deleted after; BENCH_REQUESTS, BENCH_CONCURRENCY change the load)
+ *   under a random prefix, deleted after; BENCH_REQUESTS, BENCH_CONCURRENCY change the load;
+ *   BENCH_PROFILE=<dir> writes each server's CPU profile of the measured rounds to
+ *   <dir>/<mode>.cpuprofile, summed by `node --import tsx bench/profileSummary.ts <file>`)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,6 +145,11 @@ try {
     await load(servers[mode].url, WARMUP);
   }
   type Run = { perSecond: number; latencies: number[]; modalsPerSecond?: number; toModal?: number[] };
+  if (process.env.BENCH_PROFILE) {
+    mkdirSync(process.env.BENCH_PROFILE, { recursive: true });
+    for (const mode of modes) if (mode !== 'before') servers[mode].child.kill('SIGUSR2'); // start profiling: the rounds only (the baseline's own server has no profiler)
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const runs: Record<(typeof modes)[number], Run[]> = { bare: [], open: [], before: [], samla: [] };
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();

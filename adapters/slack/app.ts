@@ -33,7 +33,7 @@ import { SlackIdentity } from './identity.ts';
 import { InstalledWorkspaces, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, slackTokens, WorkspaceRoutes } from './workspaces.ts';
 import { onAppHomeOpened, onBlockAction, onSlashCommand, onViewSubmission, type SlackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
-import { appHomeOpenedSchema, blockActionsSchema, slashCommandSchema, viewSubmissionSchema } from './payloads.ts';
+import { appHomeOpenedSchema, blockActionsSchema, checkedWith, rememberChecked, slashCommandSchema, viewSubmissionSchema } from './payloads.ts';
 import { replyTo } from './replies.ts';
 import { renderNotice } from './render.ts';
 
@@ -143,16 +143,17 @@ export function mountSlack(expressApp: Express, deps: SlackPluginDeps, config: S
     }
   });
   bolt.use(answerMalformed(s));
-  bolt.command(/.*/, async ({ ack, body, client, respond }) => {
+  // answerMalformed has checked the payload; the listeners use what it parsed.
+  bolt.command(/.*/, async ({ ack, body, client, respond, context }) => {
     await ack();
-    await onSlashCommand(s, client, body, respond);
+    await onSlashCommand(s, client, body, respond, checkedWith(context, slashCommandSchema));
   });
-  bolt.action(/.*/, async ({ ack, body, client, respond }) => {
+  bolt.action(/.*/, async ({ ack, body, client, respond, context }) => {
     await ack();
-    await onBlockAction(s, client, body, respond);
+    await onBlockAction(s, client, body, respond, checkedWith(context, blockActionsSchema));
   });
-  bolt.view(/.*/, async ({ ack, body, client }) => {
-    const { ack: answer, after } = await onViewSubmission(s, client, body);
+  bolt.view(/.*/, async ({ ack, body, client, context }) => {
+    const { ack: answer, after } = await onViewSubmission(s, client, body, checkedWith(context, viewSubmissionSchema));
     await ack(answer);
     await after?.();
   });
@@ -204,7 +205,8 @@ function mountInstall(app: Express, tokens: InstalledWorkspaces, logger: Logger)
 
 /**
  * Acknowledges a command or interaction whose shape Samla cannot use (no listener would match it,
- * so Bolt would leave it unanswered): the person hears what to do, nothing is stored.
+ * so Bolt would leave it unanswered): the person hears what to do, nothing is stored. A payload
+ * that fits is kept in the request's context, so its listener does not parse it a second time.
  */
 function answerMalformed(s: SlackInbound): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
@@ -212,7 +214,11 @@ function answerMalformed(s: SlackInbound): Middleware<AnyMiddlewareArgs> {
     const schema =
       typeof body.command === 'string' ? slashCommandSchema : body.type === 'block_actions' ? blockActionsSchema : body.type === 'view_submission' ? viewSubmissionSchema : undefined;
     const check = schema?.safeParse(body);
-    if (!check || check.success) return args.next();
+    if (!check) return args.next();
+    if (check.success) {
+      rememberChecked(args.context, schema!, check.data);
+      return args.next();
+    }
     s.logger.warn({ type: body.type ?? body.command, issues: check.error.issues }, 'Slack: a request with an unexpected shape');
     const text = s.texts.t('nb', 'slack.bad_request');
     if ('ack' in args && typeof args.ack === 'function') {

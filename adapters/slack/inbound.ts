@@ -23,9 +23,9 @@ import type { Locale } from '../../src/core/model.ts';
 import type { Texts } from '../../src/core/texts.ts';
 import { readFormValues } from './formValues.ts';
 import { slackUserKey, type SlackIdentity } from './identity.ts';
-import { blockActionsSchema, parseJson, slashCommandSchema, viewMetadataSchema, viewSubmissionSchema } from './payloads.ts';
+import { blockActionsSchema, parseJson, slashCommandSchema, viewMetadataSchema, viewSubmissionSchema, type BlockActions, type SlashCommand, type ViewSubmission } from './payloads.ts';
 import { plainMessage, replyTo, type Reply } from './replies.ts';
-import { renderErrors, renderForm, renderHome, renderMessage, renderNotice, type ViewMetadata } from './render.ts';
+import { renderErrors, renderForm, renderHome, renderMessage, renderNotice, viewArgument, type ViewMetadata } from './render.ts';
 import type { WorkspaceRoutes } from './workspaces.ts';
 
 export interface SlackInbound {
@@ -86,9 +86,14 @@ function placeOf(channelId: string | undefined): Place {
   return { conversation: personal ? 'personal' : 'channel', ...(channelId ? { channel: channelId } : {}), private: true };
 }
 
-/** One slash command (already acknowledged). Never throws. */
-export async function onSlashCommand(s: SlackInbound, client: webApi.WebClient, body: unknown, respond: RespondFn | undefined): Promise<void> {
-  const parsed = slashCommandSchema.safeParse(body);
+/** What `schema.safeParse` gives, or the payload as already checked with that schema. */
+function parsedOr<T>(checked: T | undefined, parse: () => { success: true; data: T } | { success: false; error: { issues: unknown } }) {
+  return checked !== undefined ? ({ success: true, data: checked } as const) : parse();
+}
+
+/** One slash command (already acknowledged; `checked`: its body as slashCommandSchema parsed it). Never throws. */
+export async function onSlashCommand(s: SlackInbound, client: webApi.WebClient, body: unknown, respond: RespondFn | undefined, checked?: SlashCommand): Promise<void> {
+  const parsed = parsedOr(checked, () => slashCommandSchema.safeParse(body));
   if (!parsed.success) {
     s.logger.warn({ issues: parsed.error.issues }, 'Slack: a slash command with an unexpected shape');
     const userId = typeof (body as { user_id?: unknown })?.user_id === 'string' ? (body as { user_id: string }).user_id : undefined;
@@ -103,7 +108,7 @@ export async function onSlashCommand(s: SlackInbound, client: webApi.WebClient, 
   try {
     switch (outcome.kind) {
       case 'form':
-        await client.views.open({ trigger_id: cmd.trigger_id, view: renderForm(outcome.form) });
+        await client.views.open({ trigger_id: cmd.trigger_id, view: viewArgument(renderForm(outcome.form)) });
         return;
       case 'linked':
         // Posting the confirmation into the channel also proves the bot can reach it.
@@ -140,9 +145,9 @@ async function answer(reply: Reply, outcome: Outcome, replace = false): Promise<
   }
 }
 
-/** One button click (already acknowledged). Never throws. */
-export async function onBlockAction(s: SlackInbound, client: webApi.WebClient, body: unknown, respond: RespondFn | undefined): Promise<void> {
-  const parsed = blockActionsSchema.safeParse(body);
+/** One button click (already acknowledged; `checked`: its body as blockActionsSchema parsed it). Never throws. */
+export async function onBlockAction(s: SlackInbound, client: webApi.WebClient, body: unknown, respond: RespondFn | undefined, checked?: BlockActions): Promise<void> {
+  const parsed = parsedOr(checked, () => blockActionsSchema.safeParse(body));
   const payload = parsed.success ? parseJson(inboundPayloadSchema, parsed.data.actions[0]!.value) : undefined;
   if (!parsed.success || !payload) {
     s.logger.warn({ issues: parsed.success ? 'bad action value' : parsed.error.issues }, 'Slack: a button click with an unexpected shape');
@@ -159,7 +164,7 @@ export async function onBlockAction(s: SlackInbound, client: webApi.WebClient, b
   const reply = replyTo(userId, client, respond, s.logger);
   try {
     if (outcome.kind === 'form') {
-      await client.views.open({ trigger_id: click.trigger_id, view: renderForm(outcome.form, origin) });
+      await client.views.open({ trigger_id: click.trigger_id, view: viewArgument(renderForm(outcome.form, origin)) });
       return;
     }
     const inPlace = (outcome.kind === 'message' || outcome.kind === 'text') && outcome.replace;
@@ -190,11 +195,12 @@ export type AfterAck = (() => Promise<void>) | undefined;
 
 /**
  * One modal submission. The answer to a submission IS its acknowledgement, so the dispatcher runs
- * first (a few Redis calls, well inside Slack's 3 seconds). Never throws.
+ * first (a few Redis calls, well inside Slack's 3 seconds). `checked`: the body as
+ * viewSubmissionSchema parsed it. Never throws.
  */
-export async function onViewSubmission(s: SlackInbound, client: webApi.WebClient, body: unknown): Promise<{ ack: SubmissionAck; after?: AfterAck }> {
+export async function onViewSubmission(s: SlackInbound, client: webApi.WebClient, body: unknown, checked?: ViewSubmission): Promise<{ ack: SubmissionAck; after?: AfterAck }> {
   const notice = (locale: Locale, text: string): SubmissionAck => ({ response_action: 'update', view: renderNotice(s.texts.t(locale, 'home.title'), text) });
-  const parsed = viewSubmissionSchema.safeParse(body);
+  const parsed = parsedOr(checked, () => viewSubmissionSchema.safeParse(body));
   if (parsed.success && parsed.data.view.callback_id === 'notice') return { ack: undefined };
   const meta = parsed.success ? parseJson(viewMetadataSchema, parsed.data.view.private_metadata) : undefined;
   if (!parsed.success || !meta || !isFormId(parsed.data.view.callback_id)) {
@@ -240,7 +246,7 @@ export async function publishHome(s: SlackInbound, client: webApi.WebClient, req
   const draft = outcome.kind === 'message' ? outcome.message : outcome.kind === 'text' ? plainMessage(outcome.text) : undefined;
   if (!draft) return;
   try {
-    await client.views.publish({ user_id: request.user.id, view: renderHome(draft) });
+    await client.views.publish({ user_id: request.user.id, view: viewArgument(renderHome(draft)) });
   } catch (err) {
     s.logger.warn({ err, user: request.user.id }, 'Slack: views.publish failed');
   }

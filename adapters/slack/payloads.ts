@@ -74,6 +74,20 @@ export const appHomeOpenedSchema = z.object({
   tab: z.string().optional(),
 });
 
+/** Where a payload checked by the app's first middleware is kept in Bolt's per-request context. */
+const CHECKED = 'samlaCheckedPayload';
+
+/** Keeps `data`, the result of checking this request's body with `schema`, for its listener. */
+export function rememberChecked(context: Record<string, unknown>, schema: z.ZodType, data: unknown): void {
+  context[CHECKED] = { schema, data };
+}
+
+/** The body as already checked with `schema` for this request (parsing it again would give the same), if it was. */
+export function checkedWith<T>(context: Record<string, unknown>, schema: z.ZodType<T>): T | undefined {
+  const checked = context[CHECKED] as { schema: z.ZodType; data: unknown } | undefined;
+  return checked?.schema === schema ? (checked.data as T) : undefined;
+}
+
 /** Parses JSON and checks it against a schema; undefined when either fails. */
 export function parseJson<T>(schema: z.ZodType<T>, text: string | undefined): T | undefined {
   if (text === undefined) return undefined;

@@ -204,6 +204,17 @@ export function renderForm(form: FormDraft, origin?: ViewMetadata['origin']): ty
   };
 }
 
+/**
+ * A view for the Web API's `view` argument as the JSON-encoded string Slack's form-encoded
+ * methods take (views.open: "This must be a JSON-encoded string"): the same request the
+ * WebClient would send for the object, which it would first copy whole (to redact tokens for a
+ * debug line it builds at every log level, WebClient.makeRequest) and JSON-encode twice (that
+ * copy for the line, the view for the body). A modal's JSON is a few kilobytes; so is the work.
+ */
+export function viewArgument(view: types.View): types.View {
+  return JSON.stringify(view) as unknown as types.View;
+}
+
 /** A modal with one message and no inputs (Slack shows only its close button). */
 export function renderNotice(title: string, text: string): types.ModalView {
   return {
