@@ -32,8 +32,8 @@ import { timingSafeEqual } from 'node:crypto';
 /** What the server itself uses (the composition root's AppDeps has it all). */
 export interface ServerDeps {
   config: Pick<Config, 'port' | 'metricsToken' | 'trustProxy' | 'metricsPort'>;
-  /** Readiness asks it for PING. */
-  redis: { ping(): Promise<unknown> };
+  /** Readiness: resolves when Redis answers PING. */
+  redisPing(): Promise<unknown>;
   logger: Logger;
   /** Prometheus metrics (./metrics.ts); without it /metrics answers 404. */
   metrics?: Metrics;
@@ -186,7 +186,7 @@ export async function createApp(deps: ServerDeps, plugins: HttpPlugin[], health 
     res.json({ ok: true });
   });
   health.addCheck('redis', async () => {
-    await deps.redis.ping();
+    await deps.redisPing();
   });
   app.get('/readyz', async (_req, res) => {
     const r = await health.readiness();
