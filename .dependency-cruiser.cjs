@@ -7,12 +7,13 @@
  *   2 journeys      the rest of src/core: journeys, lagging, dispatch, scheduler, access
  *   3 http contract src/http: the HttpPlugin contract and request helpers every plugin shares
  *   4 platforms and infrastructure
- *                   adapters/* (redis, slack, teams, directline) and src/app's BullMQ and
- *                   infrastructure parts (delivery*, scheduler, schedulerConfig, personJobs,
- *                   redis, retention, metrics, prompts, logging, config)
+ *                   adapters/* (redis, slack, teams, directline) and src/app's infrastructure
+ *                   (INFRA_APP below): the connection factory (redis.ts), the BullMQ parts
+ *                   (delivery*.ts, scheduler.ts, schedulerConfig.ts, personJobs.ts), retention.ts,
+ *                   metrics.ts, prompts.ts, logging.ts, config.ts
  *   5 HTTP, web, CLI, demo
  *                   src/app/server.ts, src/app/deps.ts, src/app/env.ts, src/app/demo*.ts,
- *                   src/web, src/cli (but for the composition root's files)
+ *                   src/app/cliPlatforms.ts, src/web, src/cli (but for the composition root's files)
  *   6 the composition root
  *                   bin/samla.js, src/cli/main.ts (every `samla` command), src/cli/startCommand.ts
  *                   (`samla start`: the service with the web pages and the demo),
@@ -21,6 +22,16 @@
  *
  * A module may import its own layer and the layers below. Type-only imports count the same
  * (tsPreCompilationDeps), and no cycle is allowed at all, types included.
+ *
+ * Redis: a connection is opened only by src/app/redis.ts (connectRedis, the one `ioredis` value
+ * import), called by the roots (src/app/main.ts, src/cli/main.ts). The root keeps the connection
+ * and builds the Redis repositories on it (adapters/redis/*: the store, identities, Teams
+ * references, Slack installations, person data, the demo's data, ...), which is all that layers
+ * 5 and below receive; `AppDeps` and the CLI context hold no connection. The connection itself
+ * (`Redis` as a type) goes only to the repositories in adapters/redis and to the infrastructure
+ * the root starts (INFRA_APP: the scheduler, its delivery runtime, queues and workers, person
+ * jobs, retention, metrics). Repositories and BullMQ may `duplicate()` the connection they were
+ * given (a transaction or blocking reads of their own); nothing else makes one.
  */
 const DOMAIN = '^src/core/(?!ports\\.ts$|access\\.ts$)[^/]+\\.ts$|^src/core/dispatch/(ids|intent)\\.ts$|^src/core/scheduler/occurrence\\.ts$';
 const PORTS = '^src/core/(scheduler/)?ports\\.ts$';
@@ -32,8 +43,8 @@ const ROOT = '^bin/|^scripts/|^src/cli/(main|startCommand)\\.ts$|^src/app/main\\
 
 /** The HTTP plugins: they get settings, repositories and services, never a Redis connection. */
 const PLUGINS = '^adapters/(slack|teams|directline)/|^src/web/|^src/http/';
-/** Where ioredis may appear (as a type): the Redis repositories, the BullMQ/infrastructure parts, the demo, the roots. */
-const REDIS_ALLOWED = `^adapters/redis/|^adapters/teams/references\\.ts$|^src/app/|^src/cli/(main|io)\\.ts$`;
+/** Where ioredis may appear (as a type): the Redis repositories, src/app's infrastructure, the roots. */
+const REDIS_ALLOWED = `^adapters/redis/|${INFRA_APP}|${ROOT}`;
 
 module.exports = {
   forbidden: [
@@ -104,7 +115,7 @@ module.exports = {
       name: 'plugins-get-no-raw-redis',
       severity: 'error',
       comment: 'HTTP plugins (Slack, Teams, Direct Line, web) receive repositories and services: no ioredis, no connection factory, no Redis repository built by themselves.',
-      from: { path: PLUGINS, pathNot: '^adapters/teams/references\\.ts$' },
+      from: { path: PLUGINS },
       to: { path: '(^|/)node_modules/ioredis/|^src/app/redis\\.ts$' },
     },
     {
@@ -112,23 +123,29 @@ module.exports = {
       severity: 'error',
       comment: 'A plugin may name a Redis repository\'s type, never construct one (the composition root does).',
       from: { path: '^adapters/(slack|teams|directline)/(app|bridge|accounts)\\.ts$|^src/web/|^src/http/' },
-      to: { path: '^adapters/redis/|^adapters/teams/references\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^adapters/redis/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'ioredis-only-in-infrastructure',
       severity: 'error',
-      comment: 'ioredis appears only in the Redis repositories, the BullMQ/infrastructure parts and the roots; the core and the plugins never see a connection.',
+      comment:
+        'ioredis appears (as a type) only in the Redis repositories (adapters/redis), src/app\'s infrastructure and the roots: the core, the plugins, the demo, the server and the CLI commands get repositories, never a connection.',
       from: { pathNot: REDIS_ALLOWED },
       to: { path: '(^|/)node_modules/ioredis/' },
     },
     {
       name: 'redis-connections-only-from-the-factory',
       severity: 'error',
-      comment:
-        'Connections are opened by src/app/redis.ts (connectRedis), called by the roots. ' +
-        'adapters/redis/store.ts keeps RedisStore.connect (unused by the app) until the branch editing store.ts lands.',
-      from: { pathNot: '^src/app/redis\\.ts$|^adapters/redis/store\\.ts$' },
+      comment: 'Connections are opened by src/app/redis.ts (connectRedis) only: it is the one value import of ioredis.',
+      from: { pathNot: '^src/app/redis\\.ts$' },
       to: { path: '(^|/)node_modules/ioredis/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-the-root-connects',
+      severity: 'error',
+      comment: 'connectRedis (src/app/redis.ts) is called by the composition root; the infrastructure may import its connection settings.',
+      from: { pathNot: `${ROOT}|${INFRA_APP}` },
+      to: { path: '^src/app/redis\\.ts$' },
     },
   ],
   options: {

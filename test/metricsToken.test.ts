@@ -23,7 +23,7 @@ beforeAll(async () => {
   const deps = {
     config,
     env: {},
-    redis: t.redis,
+    redisPing: () => t.redis.ping(),
     store,
     identities: new RedisIdentityStore(t.redis, { prefix: t.prefix }),
     journeys: { store, texts: loadTexts(), now: () => new Date() },

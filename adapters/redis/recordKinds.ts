@@ -163,7 +163,7 @@ export const RECORD_KINDS = {
   networks: { scope: 'global', export: { none: 'network ids' }, forget: { keep: 'network ids' } },
   dashboardRevoked: { scope: 'global', export: { none: 'a signed-out session id' }, forget: { keep: 'a random session id, expires with the session' } },
   demoClock: { scope: 'global', export: { none: "the demo's clock" }, forget: { keep: "the demo's clock" } },
-  bullPrefix: { scope: 'caller', why: 'the delivery jobs: src/cli/personCommand.ts exports and removes them through BullMQ' },
+  bullPrefix: { scope: 'caller', why: 'the delivery jobs: src/app/personJobs.ts exports and removes them through BullMQ (and adapters/redis/demoData.ts, starting the demo over)' },
 } as const satisfies Record<KeyBuilder, RecordKind>;
 
 /** The builders of one scope, in declaration order. */

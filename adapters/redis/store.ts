@@ -15,7 +15,6 @@
  *   the cache is also dropped whenever `generation()` sees the counter move.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { type RedisClient, duplicateClient, sendCommands } from './client.ts';
 import { SamlaError, invalidInput, notFound } from '../../src/core/errors.ts';
 import type { StoredDigestSnapshot } from '../../src/core/lagging/digest.ts';
@@ -114,14 +113,7 @@ export class RedisStore implements NetworkStore {
     defineReadScripts(redis);
   }
 
-  /** Opens a connection to `url` that the store owns and closes in `close()`. */
-  static connect(url: string, prefix?: string): RedisStore {
-    const redis = new Redis(url);
-    redis.on('error', () => {}); // failures surface as rejected commands
-    return new RedisStore(redis, { prefix, quitOnClose: true });
-  }
-
-  /** Quits the connection if the store owns it (`connect`, or `quitOnClose`). */
+  /** Quits the connection if the store owns it (`quitOnClose`). */
   async close(): Promise<void> {
     if (this.quitOnClose) await this.redis.quit();
   }

@@ -19,7 +19,7 @@ import type { HttpPlugin } from '../../src/http/plugin.ts';
 import { inboundActivitySchema } from './activity.ts';
 import { type TeamsConfig, authConfiguration } from './config.ts';
 import { TeamsPlatform } from './platform.ts';
-import type { TeamsReferenceStore } from './references.ts';
+import type { TeamsReferenceStore } from '../redis/teamsReferences.ts';
 import { type TenantPolicy, TenantGate, activityTenant, admits, describePolicy, fallbackPolicy } from './tenants.ts';
 import { type TurnServices, handleTurn } from './turn.ts';
 

@@ -2,7 +2,7 @@
  * Teams as the scheduler and the journeys see it (ChatPlatform, src/core/ports.ts): proactive
  * messages to people and steering-group channels, and updates of messages sent before.
  *
- * - `sendToPerson(email)`: the person's stored reference (./references.ts) gives their personal
+ * - `sendToPerson(email)`: the person's stored reference (adapters/redis/teamsReferences.ts) gives their personal
  *   chat; when there is none yet but Samla has seen them in a team, the chat is opened first
  *   (`POST /v3/conversations`) and stored. Then `POST /v3/conversations/{chat}/activities`.
  * - `sendToChannel(channel)`: the channel's stored reference (captured on install, from any
@@ -26,7 +26,7 @@ import { DeliveryError, type ChatPlatform, type NetworkStore, type SentRef } fro
 import { cardAttachment, messageCard } from './cards.ts';
 import { type TeamsAuth, sendingAppId } from './config.ts';
 import { createPersonalConversation, isNotInRoster, toDeliveryError } from './connector.ts';
-import type { TeamsReferenceStore } from './references.ts';
+import type { TeamsReferenceStore } from '../redis/teamsReferences.ts';
 import type { TenantGate } from './tenants.ts';
 
 export interface TeamsPlatformDeps {

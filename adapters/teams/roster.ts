@@ -21,7 +21,7 @@ import type { Person } from '../../src/core/model.ts';
 import type { IdentityStore, NetworkStore } from '../../src/core/ports.ts';
 import { type TeamsMember, createPersonalConversation, isNotInRoster, readRoster, toDeliveryError } from './connector.ts';
 import { identityKey, matchMember } from './identity.ts';
-import type { TeamsReferenceStore } from './references.ts';
+import type { TeamsReferenceStore } from '../redis/teamsReferences.ts';
 import type { TenantGate } from './tenants.ts';
 
 export interface RosterDeps {

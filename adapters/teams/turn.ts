@@ -28,7 +28,7 @@ import { CARD_CONTENT_TYPE, cardAttachment, formCard, messageCard, textCard } fr
 import { readMember, toDeliveryError } from './connector.ts';
 import { candidateEmails, identityKey } from './identity.ts';
 import { type Outcome, replace, say, show } from './outcome.ts';
-import type { TeamsReferenceStore } from './references.ts';
+import type { TeamsReferenceStore } from '../redis/teamsReferences.ts';
 import type { TenantGate } from './tenants.ts';
 import { syncMembers, syncTeamRoster, type RosterDeps, type TeamPlace } from './roster.ts';
 import { invokeValueSchema, parseSubmission } from './submission.ts';

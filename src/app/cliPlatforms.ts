@@ -6,15 +6,14 @@
  * only the local chat or an emulator of a running server, which this process is not.
  */
 import { CloudAdapter } from '@microsoft/agents-hosting';
-import { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
-import type { RedisClient } from '../../adapters/redis/client.ts';
+import type { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
 import type { Logger } from 'pino';
 import type { SlackSettings } from '../../adapters/slack/config.ts';
 import { SlackPlatform } from '../../adapters/slack/platform.ts';
 import { authConfiguration, type TeamsConfig } from '../../adapters/teams/config.ts';
 import { TenantGate } from '../../adapters/teams/tenants.ts';
 import { TeamsPlatform } from '../../adapters/teams/platform.ts';
-import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
+import type { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, IdentityStore, NetworkStore } from '../core/ports.ts';
 
@@ -32,12 +31,13 @@ export function deliveringPlatforms(settings: PlatformSettings): Platform[] {
   return out;
 }
 
-/** The configured platforms, on the given Redis connection and store. */
+/** The configured platforms, on the repositories the composition root (src/cli/main.ts) builds. */
 export function platformsFromSettings(deps: {
   settings: PlatformSettings;
-  redis: RedisClient;
-  prefix: string;
   store: NetworkStore;
+  teamsReferences: TeamsReferenceStore;
+  /** Serving several Slack workspaces (SLACK_CLIENT_ID…): their installations. */
+  slackInstallations?: RedisSlackInstallationStore | undefined;
   identities: IdentityStore;
   logger: Logger;
   now: () => Date;
@@ -45,13 +45,12 @@ export function platformsFromSettings(deps: {
   const out: Partial<Record<Platform, ChatPlatform>> = {};
   const slack = deps.settings.slack;
   if (slack.enabled) {
-    const installations = slack.config.oauth ? new RedisSlackInstallationStore(deps.redis, { secretKey: slack.config.oauth.secretKey, prefix: deps.prefix }) : undefined;
-    out.slack = SlackPlatform.create(slack.config, deps.identities, deps.logger.child({ adapter: 'slack' }), { store: deps.store, installations });
+    out.slack = SlackPlatform.create(slack.config, deps.identities, deps.logger.child({ adapter: 'slack' }), { store: deps.store, installations: deps.slackInstallations });
   }
   const teams = deps.settings.teams;
   if (teams.auth.mode === 'authenticated') {
     const adapter = new CloudAdapter(authConfiguration(teams), undefined, undefined, { validateServiceUrl: true });
-    const refs = new TeamsReferenceStore(deps.redis, { prefix: deps.prefix });
+    const refs = deps.teamsReferences;
     const logger = deps.logger.child({ adapter: 'teams' });
     const tenants = new TenantGate({ store: deps.store, config: teams, logger, now: deps.now });
     out.teams = new TeamsPlatform({ adapter, auth: teams.auth, refs, tenants, store: deps.store, logger, now: deps.now });

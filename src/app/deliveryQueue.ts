@@ -53,7 +53,7 @@ export class DeliveryQueues implements DeliveryQueue {
    *   queues and left open by `close()`.
    */
   constructor(
-    connection: RedisClient,
+    readonly connection: RedisClient,
     keys: Keys,
     private readonly config: SchedulerConfig,
   ) {

@@ -4,76 +4,50 @@
  * the demo clock and runs a real scheduler pass at that moment; the prompts then go through the
  * delivery queue and the Teams adapter into the local chat, like any other delivery.
  */
-import { Queue } from 'bullmq';
-import { duplicateClient, globEscape, scanKeys, sendCommands } from '../../adapters/redis/client.ts';
-import { createKeys } from '../../adapters/redis/keys.ts';
-import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
-import { RedisStore } from '../../adapters/redis/store.ts';
+import type { RedisDemoData } from '../../adapters/redis/demoData.ts';
 import { planAgenda, type AgendaItem, type PromptKind } from '../core/agenda.ts';
 import { instantToLocal } from '../core/calendar.ts';
 import { invalidInput } from '../core/errors.ts';
-import { PLATFORMS, type NetworkDefinition } from '../core/model.ts';
+import type { NetworkDefinition } from '../core/model.ts';
 import { gatheringStart } from '../core/schedule.ts';
-import { jobIdOf } from '../core/scheduler/occurrence.ts';
 import type { TickReport } from '../core/scheduler/tick.ts';
 import type { DemoClock } from './demoClock.ts';
 import { DEMO_NETWORK_ID, DEMO_VERSIONS, demoStart, loadDemoNetwork } from './demoNetwork.ts';
-import { queueName } from './deliveryQueue.ts';
 import type { RunningScheduler } from './scheduler.ts';
 import type { AppDeps } from './deps.ts';
+
+/**
+ * What the demo works with: the store, and its own records (the clock, starting over, the
+ * scheduler state: adapters/redis/demoData.ts), built by the composition root.
+ */
+export type DemoDeps = Pick<AppDeps, 'store' | 'demo'>;
 
 /**
  * Loads the demo network afresh: what an earlier demo left (its records, scheduler state, queued
  * deliveries) is removed first, other networks are not touched. The clock goes to the start.
  */
-export async function startDemoNetwork(deps: AppDeps, clock: DemoClock): Promise<NetworkDefinition> {
+export async function startDemoNetwork(deps: DemoDeps, clock: DemoClock): Promise<NetworkDefinition> {
   const start = demoStart();
+  const { demo, store } = deps;
   // The clock goes back first, and the scheduler's watermark is in place before the network is:
   // a pass running meanwhile (the timer) finds nothing due, never the history's prompts.
   clock.set(start);
-  await clock.save(deps.redis, deps.config.redisPrefix);
-  if (await deps.store.getSummary(DEMO_NETWORK_ID)) await removeDemoNetwork(deps);
-  const schedule = new RedisScheduleStore(deps.redis, deps.config.redisPrefix);
-  await schedule.advance(DEMO_NETWORK_ID, start, DEMO_VERSIONS, start);
+  await clock.save(demo);
+  if (await store.getSummary(DEMO_NETWORK_ID)) await removeDemoNetwork(store, demo);
+  await demo.schedule.advance(DEMO_NETWORK_ID, start, DEMO_VERSIONS, start);
   // Imports run on a connection of their own that queues commands while it connects (as in main.ts).
-  const importRedis = duplicateClient(deps.redis, { commandTimeout: undefined, enableOfflineQueue: true });
-  importRedis.on('error', () => {});
-  const def = await loadDemoNetwork(new RedisStore(importRedis, { prefix: deps.config.redisPrefix })).finally(() => importRedis.disconnect());
+  const def = await demo.importing((importer) => loadDemoNetwork(importer));
   // The history is history: the scheduler starts at the demo's "now", not at the first import.
-  const summary = await deps.store.getSummary(DEMO_NETWORK_ID);
-  if (summary && summary.version !== DEMO_VERSIONS) await schedule.advance(DEMO_NETWORK_ID, start, summary.version, start);
+  const summary = await store.getSummary(DEMO_NETWORK_ID);
+  if (summary && summary.version !== DEMO_VERSIONS) await demo.schedule.advance(DEMO_NETWORK_ID, start, summary.version, start);
   return def;
 }
 
 /** Deletes the demo network's keys, its queued delivery jobs and its index entries. */
-async function removeDemoNetwork(deps: AppDeps): Promise<void> {
-  const { redis } = deps;
-  const keys = createKeys(deps.config.redisPrefix);
-  const occurrences = await redis.hkeys(keys.occurrences(DEMO_NETWORK_ID));
-  if (occurrences.length) {
-    const bull = duplicateClient(redis, { maxRetriesPerRequest: null });
-    bull.on('error', () => {});
-    try {
-      for (const platform of PLATFORMS) {
-        const queue = new Queue(queueName(platform), { connection: bull, prefix: keys.bullPrefix() });
-        for (const o of occurrences) await queue.remove(jobIdOf(o)).catch(() => 0);
-        await queue.close();
-      }
-    } finally {
-      await bull.quit().catch(() => bull.disconnect());
-    }
-  }
-  const people = await deps.store.getPeople(DEMO_NETWORK_ID);
-  // The demo's keys all carry its hash tag: one slot, so one UNLINK per batch is slot-safe.
-  const found = await scanKeys(redis, `${globEscape(keys.prefix)}${globEscape(keys.tag(DEMO_NETWORK_ID))}*`);
-  for (let i = 0; i < found.length; i += 500) await redis.unlink(...found.slice(i, i + 500));
-  // Global keys, each in its own slot: single-key commands, each safe to repeat.
-  const commands: (string | number)[][] = [['srem', keys.networks(), DEMO_NETWORK_ID]];
-  for (const p of people) commands.push(['srem', keys.personNetworks(p.email), DEMO_NETWORK_ID], ['hdel', keys.personSeats(p.email), DEMO_NETWORK_ID]);
+async function removeDemoNetwork(store: DemoDeps['store'], demo: RedisDemoData): Promise<void> {
+  const people = await store.getPeople(DEMO_NETWORK_ID);
   // Every process drops what it cached about the demo's people (adapters/redis/personIndex.ts).
-  commands.push(['incr', keys.generation()]);
-  const failed = (await sendCommands(redis, commands)).find(([err]) => err);
-  if (failed) throw failed[0]!;
+  await demo.removeNetwork(DEMO_NETWORK_ID, people.map((p) => p.email));
 }
 
 export interface UpcomingItem {
@@ -111,7 +85,7 @@ export class DemoTime {
 
   constructor(
     private readonly o: {
-      deps: AppDeps;
+      deps: DemoDeps;
       clock: DemoClock;
       scheduler: () => RunningScheduler | undefined;
       /** How long a jump waits for its deliveries, default 20 s. */
@@ -177,7 +151,7 @@ export class DemoTime {
     if (!(to.getTime() > this.now().getTime())) throw invalidInput('The demo clock only moves forward.');
     const scheduler = this.o.scheduler();
     this.o.clock.set(to);
-    await this.o.clock.save(this.o.deps.redis, this.o.deps.config.redisPrefix);
+    await this.o.clock.save(this.o.deps.demo);
     if (!scheduler) return { at: to.toISOString(), enqueued: 0, skipped: 0, held: [], pending: false };
     // The runtime's pass (not the timer's), so a pass already running cannot swallow this one;
     // passes may overlap safely (claims are exactly-once across processes).

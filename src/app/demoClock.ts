@@ -4,11 +4,15 @@
  * real speed from wherever it was last set, so Samla behaves as on an ordinary Monday morning in
  * April 2027. The time control on the chat page moves it forward ("jump to the check-in").
  *
- * Its position is kept in Redis (`<prefix>demo:clock`), so a restarted demo goes on from where
- * it was: the clock stands still while Samla is stopped.
+ * Its position is kept in Redis (`<prefix>demo:clock`, adapters/redis/demoData.ts), so a
+ * restarted demo goes on from where it was: the clock stands still while Samla is stopped.
  */
-import type { RedisClient } from '../../adapters/redis/client.ts';
-import { createKeys } from '../../adapters/redis/keys.ts';
+
+/** Where the clock's position is kept (adapters/redis/demoData.ts, built by the composition root). */
+export interface DemoClockStore {
+  clock(): Promise<Date | undefined>;
+  saveClock(at: Date): Promise<void>;
+}
 
 export class DemoClock {
   private anchor: { demo: number; real: number } | undefined;
@@ -29,17 +33,16 @@ export class DemoClock {
     this.anchor = { demo: at.getTime(), real: this.realNow() };
   }
 
-  /** Resumes from the position saved in Redis, if any; returns whether there was one. */
-  async load(redis: RedisClient, prefix?: string): Promise<boolean> {
-    const saved = await redis.get(createKeys(prefix).demoClock());
-    const at = saved === null ? NaN : Date.parse(saved);
-    if (!Number.isFinite(at)) return false;
-    this.set(new Date(at));
+  /** Resumes from the saved position, if any; returns whether there was one. */
+  async load(saved: DemoClockStore): Promise<boolean> {
+    const at = await saved.clock();
+    if (!at) return false;
+    this.set(at);
     return true;
   }
 
   /** Saves the current position (after a jump, and when Samla stops). */
-  async save(redis: RedisClient, prefix?: string): Promise<void> {
-    if (this.anchor) await redis.set(createKeys(prefix).demoClock(), this.now().toISOString());
+  async save(saved: DemoClockStore): Promise<void> {
+    if (this.anchor) await saved.saveClock(this.now());
   }
 }

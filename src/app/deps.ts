@@ -1,15 +1,16 @@
 /**
  * What the composition root (./main.ts) builds once and hands on: the settings, the store and
  * repositories, the dispatcher, the logger. Each plugin takes the part it needs (its own `…Deps`
- * type: adapters/slack/app.ts, adapters/teams/app.ts, src/web/plugin.ts); none of them is
- * given `redis`, which only the demo (./demo.ts) and the scheduler still use directly.
+ * type: adapters/slack/app.ts, adapters/teams/app.ts, src/web/plugin.ts). No Redis connection
+ * is in here: the root keeps it, and gives it only to the infrastructure it starts (the
+ * scheduler and its delivery runtime, retention, metrics).
  */
-import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Logger } from 'pino';
+import type { RedisDemoData } from '../../adapters/redis/demoData.ts';
 import type { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
 import type { SlackSettings } from '../../adapters/slack/config.ts';
 import type { TeamsConfig } from '../../adapters/teams/config.ts';
-import type { TeamsReferenceStore } from '../../adapters/teams/references.ts';
+import type { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import type { Dispatcher } from '../core/dispatch/dispatcher.ts';
 import type { JourneyContext } from '../core/journeys/context.ts';
 import type { IdentityStore, NetworkStore, SessionRevocations } from '../core/ports.ts';
@@ -22,7 +23,8 @@ export interface AppDeps {
   slack: SlackSettings;
   teams: TeamsConfig;
   web: WebConfig;
-  redis: RedisClient;
+  /** Readiness (/readyz): resolves when Redis answers PING. */
+  redisPing(): Promise<unknown>;
   store: NetworkStore;
   identities: IdentityStore;
   teamsReferences: TeamsReferenceStore;
@@ -30,6 +32,8 @@ export interface AppDeps {
   revokedSessions: SessionRevocations;
   /** Serving several Slack workspaces: their installations. */
   slackInstallations?: RedisSlackInstallationStore;
+  /** The local demo's records: its clock, starting over (./demo.ts). */
+  demo: RedisDemoData;
   journeys: JourneyContext;
   logger: Logger;
   /** Prometheus metrics (./metrics.ts); without it /metrics answers 404. */

@@ -5,6 +5,7 @@
  * dispatcher. This is the only place the service's Redis connection is opened.
  */
 import { Dispatcher } from '../core/dispatch/dispatcher.ts';
+import { RedisDemoData } from '../../adapters/redis/demoData.ts';
 import { RedisInboundLog } from '../../adapters/redis/inbound.ts';
 import { readFile } from 'node:fs/promises';
 import { type RedisClient, duplicateClient } from '../../adapters/redis/client.ts';
@@ -16,19 +17,20 @@ import { teamsPlugin } from '../../adapters/teams/app.ts';
 import { RedisSessionRevocations } from '../../adapters/redis/dashboardSessions.ts';
 import { RedisSlackInstallationStore } from '../../adapters/redis/slackInstallations.ts';
 import type { SlackSettings } from '../../adapters/slack/config.ts';
-import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
+import { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import type { JourneyContext } from '../core/journeys/context.ts';
-import type { NetworkDefinition, Platform } from '../core/model.ts';
+import { PLATFORMS, type NetworkDefinition, type Platform } from '../core/model.ts';
 import { parseNetworkFile } from '../core/networkFile.ts';
 import { EMBEDDED_NETWORK } from './demoNetwork.ts';
 import type { ChatPlatform, ImportResult } from '../core/ports.ts';
 import { type Config, redisTarget } from './config.ts';
+import { queueName } from './deliveryQueue.ts';
 import type { AppDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import { createLogger } from './logging.ts';
 import { Metrics } from './metrics.ts';
 import { loadTexts } from './prompts.ts';
-import { connectRedis } from './redis.ts';
+import { checkRedisReady, connectRedis } from './redis.ts';
 import { runRetention, type RetentionReport } from './retention.ts';
 import { startScheduler, type RunningScheduler } from './scheduler.ts';
 import { startServer, type HttpPlugin, type RunningServer } from './server.ts';
@@ -199,12 +201,14 @@ export function buildAppDeps(o: { settings: Env; config?: Config; redis: RedisCl
     slack: o.settings.slack,
     teams: o.settings.teams,
     web: o.settings.web,
-    redis: o.redis,
+    // A Cluster that is down, or a single-node client talking to a Cluster node, is not ready (./redis.ts).
+    redisPing: () => checkRedisReady(o.redis),
     store,
     identities,
     teamsReferences: new TeamsReferenceStore(o.redis, { prefix }),
     revokedSessions: new RedisSessionRevocations(o.redis, { prefix }),
     ...slackInstallationsFor(o.settings.slack, o.redis, prefix),
+    demo: new RedisDemoData(o.redis, { prefix, deliveryQueues: PLATFORMS.map(queueName) }),
     journeys,
     logger: o.logger,
     ...(o.metrics ? { metrics: o.metrics } : {}),

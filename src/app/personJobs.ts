@@ -5,7 +5,6 @@
  * event-stream entries that name their job ids.
  */
 import type { Job } from 'bullmq';
-import type { RedisClient } from '../../adapters/redis/client.ts';
 import { PLATFORMS, type Platform } from '../core/model.ts';
 import { normaliseEmail } from '../core/people.ts';
 import type { Occurrence } from '../core/scheduler/occurrence.ts';
@@ -53,7 +52,7 @@ export async function exportPersonJobs(queues: DeliveryQueues, email: string): P
  * Removes the person's jobs (all but those running right now, which are reported) and the queue
  * events naming them. Returns the numbers.
  */
-export async function forgetPersonJobs(queues: DeliveryQueues, redis: RedisClient, email: string): Promise<{ removed: number; running: string[]; events: number }> {
+export async function forgetPersonJobs(queues: DeliveryQueues, email: string): Promise<{ removed: number; running: string[]; events: number }> {
   const e = normaliseEmail(email);
   let removed = 0;
   const running: string[] = [];
@@ -70,6 +69,7 @@ export async function forgetPersonJobs(queues: DeliveryQueues, redis: RedisClien
     const queue = queues.queues[platform];
     const key = queue.keys.events;
     if (!key) continue;
+    const redis = queues.connection;
     const entries = await redis.xrange(key, '-', '+');
     const ids = entries.filter(([, fields]) => mentions(fields.join('\n'), e)).map(([id]) => id);
     for (let i = 0; i < ids.length; i += 500) events += await redis.xdel(key, ...ids.slice(i, i + 500));

@@ -23,7 +23,6 @@ import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { RedisClient } from '../../adapters/redis/client.ts';
-import { checkRedisReady, isRedisClient } from './redis.ts';
 import type { Config } from './config.ts';
 import type { HttpPlugin } from '../http/plugin.ts';
 import { requestIds } from './logging.ts';
@@ -34,11 +33,8 @@ import { timingSafeEqual } from 'node:crypto';
 /** What the server itself uses (the composition root's AppDeps has it all). */
 export interface ServerDeps {
   config: Pick<Config, 'port' | 'metricsToken' | 'trustProxy' | 'metricsPort'>;
-  /**
-   * Readiness asks it for PING; a real connection is also checked for a Cluster that is down
-   * or a single-node client talking to a Cluster node (./redis.ts checkRedisReady).
-   */
-  redis: RedisClient | { ping(): Promise<unknown> };
+  /** Readiness: resolves when Redis answers PING. */
+  redisPing(): Promise<unknown>;
   logger: Logger;
   /** Prometheus metrics (./metrics.ts); without it /metrics answers 404. */
   metrics?: Metrics;
@@ -191,9 +187,7 @@ export async function createApp(deps: ServerDeps, plugins: HttpPlugin[], health 
     res.json({ ok: true });
   });
   health.addCheck('redis', async () => {
-    const redis = deps.redis;
-    if (isRedisClient(redis)) await checkRedisReady(redis);
-    else await redis.ping();
+    await deps.redisPing();
   });
   app.get('/readyz', async (_req, res) => {
     const r = await health.readiness();

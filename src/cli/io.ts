@@ -1,10 +1,13 @@
 /**
  * What a CLI command needs from the world, passed in so tests can run commands in-process.
  */
-import type { RedisClient } from '../../adapters/redis/client.ts';
+import type { PersonData } from '../../adapters/redis/personData.ts';
+import type { InstallationInfo } from '../../adapters/redis/slackInstallations.ts';
+import type { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import type { Config } from '../app/config.ts';
 import type { DeliveryRuntime } from '../app/deliveryRuntime.ts';
 import type { Env } from '../app/env.ts';
+import type { RetentionReport } from '../app/retention.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
 import type { ScheduleStore } from '../core/scheduler/ports.ts';
@@ -23,8 +26,14 @@ export interface CliContext {
   now: () => Date;
   /** Opens the store on first use; commands that need no Redis never connect. */
   store(): Promise<NetworkStore>;
-  /** The store's Redis connection (opened on first use), for commands that work on keys directly. */
-  redis(): Promise<RedisClient>;
+  /** Everything Samla holds about a person, to export or forget (`samla person`); on the store's connection. */
+  personData(): Promise<PersonData>;
+  /** Where Samla reaches people and tenants in Teams (`samla network show`). */
+  teamsReferences(): Promise<TeamsReferenceStore>;
+  /** The Slack workspaces Samla is installed in, without their tokens (`samla network show`). */
+  slackInstallations(): Promise<InstallationInfo[]>;
+  /** Deletes the reflection notes whose retention ran out by now (`samla retention`). */
+  retention(months: number): Promise<RetentionReport>;
   config(): Config;
   /** Occurrence states (what was sent, skipped, failed), on the store's Redis connection. */
   schedule(): Promise<ScheduleStore>;

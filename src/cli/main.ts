@@ -7,15 +7,20 @@
 import { Command, CommanderError } from 'commander';
 import type { RedisClient } from '../../adapters/redis/client.ts';
 import type { Logger } from 'pino';
+import { PersonData } from '../../adapters/redis/personData.ts';
 import { RedisScheduleStore } from '../../adapters/redis/scheduleStore.ts';
+import { listSlackInstallations } from '../../adapters/redis/slackInstallations.ts';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
+import { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import { deliveringPlatforms, platformsFromSettings } from '../app/cliPlatforms.ts';
 import { readEnv } from '../app/env.ts';
 import { createLogger } from '../app/logging.ts';
 import { DeliveryRuntime } from '../app/deliveryRuntime.ts';
+import { slackInstallationsFor } from '../app/main.ts';
 import { loadTexts } from '../app/prompts.ts';
 import { connectRedis } from '../app/redis.ts';
 import { redisTarget } from '../app/config.ts';
+import { runRetention } from '../app/retention.ts';
 import { SamlaError, isSamlaError } from '../core/errors.ts';
 import type { Platform } from '../core/model.ts';
 import type { ChatPlatform, NetworkStore } from '../core/ports.ts';
@@ -74,9 +79,21 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
       }
       return store;
     },
-    redis: async () => {
+    personData: async () => {
       await ctx.store();
-      return redis!;
+      return new PersonData(redis!, { prefix: ctx.config().redisPrefix });
+    },
+    teamsReferences: async () => {
+      await ctx.store();
+      return new TeamsReferenceStore(redis!, { prefix: ctx.config().redisPrefix });
+    },
+    slackInstallations: async () => {
+      await ctx.store();
+      return listSlackInstallations(redis!, ctx.config().redisPrefix);
+    },
+    retention: async (months) => {
+      const s = await ctx.store();
+      return runRetention(redis!, s, { prefix: ctx.config().redisPrefix, months, now: ctx.now() });
     },
     schedule: async () => {
       await ctx.store();
@@ -106,9 +123,9 @@ export async function main(args: string[], deps: MainDeps = {}): Promise<number>
         await ctx.store();
         given = platformsFromSettings({
           settings,
-          redis: redis!,
-          prefix: cfg.redisPrefix,
           store: store!,
+          teamsReferences: new TeamsReferenceStore(redis!, { prefix: cfg.redisPrefix }),
+          ...slackInstallationsFor(settings.slack, redis!, cfg.redisPrefix),
           identities: new RedisIdentityStore(redis!, { prefix: cfg.redisPrefix }),
           logger: cliLogger(),
           now: ctx.now,

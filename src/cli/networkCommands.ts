@@ -1,7 +1,6 @@
 /**
  * `samla network import|list|show|export`.
  */
-import { listSlackInstallations } from '../../adapters/redis/slackInstallations.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -10,7 +9,6 @@ import type { NetworkDefinition } from '../core/model.ts';
 import { exportNetworkFile, parseNetworkFile } from '../core/networkFile.ts';
 import type { ImportResult, NetworkStore } from '../core/ports.ts';
 import { line, printJson, type CliContext } from './io.ts';
-import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
 import { type TenantReach, buildNetworkView, renderNetworkView } from './networkView.ts';
 
 /** What Samla knows of each tenant the network names: installed, last heard from. */
@@ -18,7 +16,7 @@ async function tenantReach(ctx: CliContext, def: NetworkDefinition): Promise<Map
   const tenants = new Set([...def.municipalities.map((m) => m.tenant), ...def.organisers.map((o) => o.tenant)].filter((t): t is string => !!t));
   const out = new Map<string, TenantReach>();
   if (!tenants.size) return out;
-  const refs = new TeamsReferenceStore(await ctx.redis(), { prefix: ctx.config().redisPrefix });
+  const refs = await ctx.teamsReferences();
   for (const t of tenants) {
     const r = await refs.tenant(t);
     out.set(t, r ? { seen: true, lastSeen: r.lastSeen, ...(r.installedAt ? { installedAt: r.installedAt } : {}) } : { seen: false });
@@ -67,7 +65,7 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
     .action(async (id: string, opts: { json?: boolean }) => {
       const store = await ctx.store();
       const { def, summary } = await loadNetwork(store, id);
-      const installed = new Map((await listSlackInstallations(await ctx.redis(), ctx.config().redisPrefix)).map((i) => [i.id, i]));
+      const installed = new Map((await ctx.slackInstallations()).map((i) => [i.id, i]));
       const workspaces = (team: string) => {
         const i = installed.get(team);
         return i ? { installed: true, ...(i.lastSeen ? { lastSeen: i.lastSeen } : {}) } : { installed: false };

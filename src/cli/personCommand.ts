@@ -11,9 +11,8 @@
  * network file too: importing a file that still names them adds them back as a new person.
  */
 import type { Command } from 'commander';
-import { PersonData } from '../../adapters/redis/personData.ts';
 import { exportPersonJobs, forgetPersonJobs } from '../app/personJobs.ts';
-import { RETENTION_MONTHS_PROBLEM, retentionMonths, runRetention } from '../app/retention.ts';
+import { RETENTION_MONTHS_PROBLEM, retentionMonths } from '../app/retention.ts';
 import { invalidInput } from '../core/errors.ts';
 import { normaliseEmail } from '../core/people.ts';
 import { line, printJson, type CliContext } from './io.ts';
@@ -33,8 +32,7 @@ export function registerPersonCommands(program: Command, ctx: CliContext): void 
     .argument('<email>', 'the person’s email')
     .action(async (email: string) => {
       const e = checkEmail(email);
-      const redis = await ctx.redis();
-      const data = await new PersonData(redis, { prefix: ctx.config().redisPrefix }).export(e, ctx.now());
+      const data = await (await ctx.personData()).export(e, ctx.now());
       const runtime = await ctx.delivery();
       printJson(ctx.stdout, { ...data, queuedDeliveries: await exportPersonJobs(runtime.queues, e) });
     });
@@ -47,8 +45,7 @@ export function registerPersonCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print the report as JSON')
     .action(async (email: string, opts: { yes?: boolean; json?: boolean }) => {
       const e = checkEmail(email);
-      const redis = await ctx.redis();
-      const data = new PersonData(redis, { prefix: ctx.config().redisPrefix });
+      const data = await ctx.personData();
       if (!opts.yes) {
         const found = await data.export(e, ctx.now());
         line(ctx.stdout, `Samla holds data about ${e} in ${found.networks.length} network(s): ${found.networks.map((n) => n.network).join(', ') || '—'}.`);
@@ -57,7 +54,7 @@ export function registerPersonCommands(program: Command, ctx: CliContext): void 
       }
       const report = await data.forget(e, { now: ctx.now() });
       const runtime = await ctx.delivery();
-      const jobs = await forgetPersonJobs(runtime.queues, redis, e);
+      const jobs = await forgetPersonJobs(runtime.queues, e);
       if (opts.json) return printJson(ctx.stdout, { ...report, deliveryJobs: jobs });
       line(ctx.stdout, `Forgot ${e}; what stays is counted under the anonymous token ${report.token}.`);
       for (const n of report.networks) {
@@ -78,8 +75,7 @@ export function registerPersonCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print as JSON')
     .action(async (opts: { months?: string; json?: boolean }) => {
       const months = opts.months === undefined ? ctx.settings.retention.months : monthsOption(opts.months);
-      const redis = await ctx.redis();
-      const report = await runRetention(redis, await ctx.store(), { prefix: ctx.config().redisPrefix, months, now: ctx.now() });
+      const report = await ctx.retention(months);
       if (opts.json) return printJson(ctx.stdout, report);
       if (report.networks.length === 0) line(ctx.stdout, `No network ended more than ${months} months ago; nothing to delete.`);
       for (const n of report.networks) line(ctx.stdout, `${n.network}: retention ran out ${n.expiresAt}; ${n.deleted} reflection note(s) deleted.`);

@@ -68,7 +68,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
               await startDemoNetwork(deps, clock);
               demoLoaded = true;
             } else if (demoMode) {
-              await clock.load(deps.redis, deps.config.redisPrefix);
+              await clock.load(deps.demo);
             }
           },
           plugins: (deps, handle) => {
@@ -82,7 +82,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         await printBanner(ctx, samla, { redis, demoMode, demoLoaded, clock, web });
         await (ctx.untilStopped ?? untilSignal)();
         line(ctx.stderr, 'Samla is stopping: finishing the work in flight…');
-        if (demoMode) await clock.save(samla.deps.redis, samla.config.redisPrefix).catch(() => {});
+        if (demoMode) await clock.save(samla.deps.demo).catch(() => {});
         await samla.close();
         line(ctx.stderr, 'Samla stopped.');
       } finally {

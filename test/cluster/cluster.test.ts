@@ -17,7 +17,7 @@ import { FakeChatServer, HttpChatPlatform } from '../../bench/fakeChatServer.ts'
 import { isCluster } from '../../adapters/redis/client.ts';
 import { PersonData } from '../../adapters/redis/personData.ts';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
-import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
+import { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import { DeliveryRuntime } from '../../src/app/deliveryRuntime.ts';
 import { loadTexts } from '../../src/app/prompts.ts';
 import { checkRedisReady, connectRedis, type RedisClient } from '../../src/app/redis.ts';

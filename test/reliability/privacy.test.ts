@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisIdentityStore, RedisStore } from '../../adapters/redis/store.ts';
-import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
+import { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import { DeliveryRuntime } from '../../src/app/deliveryRuntime.ts';
 import { startSamla } from '../../src/app/main.ts';
 import { readEnv } from '../../src/app/env.ts';

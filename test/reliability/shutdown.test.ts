@@ -94,7 +94,7 @@ describe('SIGTERM', () => {
 describe('draining', () => {
   it('refuses new connections at once, lets the request in flight finish, and only then resolves close()', async () => {
     const redis = await connectTestRedis();
-    const deps = { config: readEnv({}).config, redis, logger: pino({ level: 'silent' }) } satisfies ServerDeps;
+    const deps = { config: readEnv({}).config, redisPing: () => redis.ping(), logger: pino({ level: 'silent' }) } satisfies ServerDeps;
     const slow = { name: 'slow', mount: (app: import('express').Express) => void app.get('/slow', (_req, res) => void setTimeout(() => res.json({ done: true }), 600)) };
     const server = await startServer(deps, [slow], 0, '127.0.0.1');
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -120,7 +120,7 @@ describe('draining', () => {
 
   it('turns a request away with 503 while draining, and /readyz says so', async () => {
     const redis = await connectTestRedis();
-    const deps = { config: readEnv({}).config, redis, logger: pino({ level: 'silent' }) } satisfies ServerDeps;
+    const deps = { config: readEnv({}).config, redisPing: () => redis.ping(), logger: pino({ level: 'silent' }) } satisfies ServerDeps;
     const server = await startServer(deps, [], 0, '127.0.0.1');
     server.health.draining = true; // the state close() sets first
     const res = await fetch(`http://127.0.0.1:${server.port}/api/messages`, { method: 'POST', body: '{}' });

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TeamsReferenceStore } from '../../adapters/teams/references.ts';
+import { TeamsReferenceStore } from '../../adapters/redis/teamsReferences.ts';
 import { main } from '../../src/cli/main.ts';
 import { exportNetworkFile, parseNetworkFile } from '../../src/core/networkFile.ts';
 import { exampleNetwork } from '../helpers/exampleNetwork.ts';

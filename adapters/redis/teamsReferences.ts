@@ -24,10 +24,10 @@
  */
 import type { RedisClient } from '../redis/client.ts';
 import { z } from 'zod';
-import { type Keys, createKeys } from '../redis/keys.ts';
+import { type Keys, createKeys } from './keys.ts';
 import type { UnreachableEntry } from '../../src/core/model.ts';
 import { normaliseEmail } from '../../src/core/people.ts';
-import type { ConversationKind } from './activity.ts';
+import type { ConversationKind } from '../teams/activity.ts';
 
 export interface PersonRef {
   email: string;
